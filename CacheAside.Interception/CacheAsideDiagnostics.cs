@@ -1,0 +1,41 @@
+namespace CacheAside.Interception;
+
+/// <summary>
+/// Names under which CacheAside publishes metrics (<see cref="System.Diagnostics.Metrics"/>) and logs,
+/// for dashboards, alerts and log filters.
+/// </summary>
+public static class CacheAsideDiagnostics
+{
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> all instruments belong to.</summary>
+    public const string MeterName = "CacheAside";
+
+    /// <summary>The <c>ILogger</c> category of every log message.</summary>
+    public const string LoggerCategory = "CacheAside";
+
+    /// <summary>Counter of intercepted calls, tagged with <see cref="OperationTag"/>, <see cref="OutcomeTag"/> and <see cref="MethodTag"/>.</summary>
+    public const string Calls = "cacheaside.calls";
+
+    /// <summary>Histogram of the time intercepted calls took, in seconds, the implementation's time included; tagged like <see cref="Calls"/>.</summary>
+    public const string CallDuration = "cacheaside.call.duration";
+
+    /// <summary>Counter of Redis commands that failed or timed out, tagged with <see cref="CommandTag"/> and <see cref="ErrorTypeTag"/>.</summary>
+    public const string RedisErrors = "cacheaside.redis.errors";
+
+    /// <summary>Counter of stored entries that could not be read and were treated as misses, tagged with <see cref="MethodTag"/>.</summary>
+    public const string CorruptEntries = "cacheaside.corrupt_entries";
+
+    /// <summary>Tag: <c>read</c>, <c>write</c> or <c>invalidate</c>.</summary>
+    public const string OperationTag = "cacheaside.operation";
+
+    /// <summary>Tag: the <see cref="CacheOutcome"/> in snake case (<c>hit</c>, <c>miss</c>, <c>bypass</c>, <c>invalidated</c>, <c>not_invalidated</c>, <c>invalidation_failed</c>).</summary>
+    public const string OutcomeTag = "cacheaside.outcome";
+
+    /// <summary>Tag: the method, as <c>IProductRepository.GetById(int)</c>.</summary>
+    public const string MethodTag = "cacheaside.method";
+
+    /// <summary>Tag: the Redis command, <c>get</c>, <c>set</c> or <c>del</c>.</summary>
+    public const string CommandTag = "cacheaside.redis.command";
+
+    /// <summary>Tag: the .NET type name of the error.</summary>
+    public const string ErrorTypeTag = "error.type";
+}

@@ -1,0 +1,73 @@
+namespace CacheAside.Interception;
+
+/// <summary>
+/// Marks an interface method as a cached read: the proxy answers from Redis when it can and calls the
+/// implementation only on a miss, storing its result with a time to live.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The method must return a value: <c>T</c>, <see cref="Task{TResult}"/> or <see cref="ValueTask{TResult}"/>.
+/// Methods returning <see langword="void"/>, <see cref="Task"/> or <see cref="ValueTask"/>, or having
+/// <c>out</c>/<c>ref</c> parameters, are rejected when the container is built.
+/// </para>
+/// <para>
+/// Without a key template the key is built from the interface, the method, its generic arguments, its
+/// parameter types and the argument values. With a template, placeholders name a parameter
+/// (<c>{id}</c>), a property path of one (<c>{query.CustomerId}</c>) or a generic type parameter
+/// (<c>{T}</c>); values are formatted with the invariant culture and escaped, so different calls never
+/// share a key.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// [Cached("product:{id}", TtlSeconds = 60)]
+/// Task&lt;Product?&gt; GetByIdAsync(int id, CancellationToken cancellationToken);
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class CachedAttribute : Attribute
+{
+    private double? _ttlSeconds;
+    private double? _nullTtlSeconds;
+
+    /// <summary>Caches the method under its default key (interface, method, parameter types and arguments).</summary>
+    public CachedAttribute()
+    {
+    }
+
+    /// <summary>Caches the method under a key rendered from <paramref name="key"/>.</summary>
+    /// <param name="key">The key template, e.g. <c>product:{id}</c>. The configured prefix is put in front of it.</param>
+    public CachedAttribute(string key)
+    {
+        Key = key;
+    }
+
+    /// <summary>Gets the key template, or <see langword="null"/> for the default key.</summary>
+    public string? Key { get; }
+
+    /// <summary>
+    /// Gets or sets how long, in seconds, a stored result lives in Redis. Fractions are allowed.
+    /// </summary>
+    /// <value>When not set, <see cref="CacheAsideOptions.DefaultTtl"/>. A value of zero or less is rejected when the container is built.</value>
+    public double TtlSeconds
+    {
+        get => _ttlSeconds ?? 0;
+        set => _ttlSeconds = value;
+    }
+
+    /// <summary>
+    /// Gets or sets how long, in seconds, a <see langword="null"/> result lives in Redis. Setting it turns on
+    /// caching of <see langword="null"/> results, so a missing row does not send every read to the database;
+    /// keep it short so the row is seen soon after it is created.
+    /// </summary>
+    /// <value>When not set, <see langword="null"/> results are not cached. A value of zero or less is rejected when the container is built.</value>
+    public double NullTtlSeconds
+    {
+        get => _nullTtlSeconds ?? 0;
+        set => _nullTtlSeconds = value;
+    }
+
+    internal double? ConfiguredTtlSeconds => _ttlSeconds;
+
+    internal double? ConfiguredNullTtlSeconds => _nullTtlSeconds;
+}

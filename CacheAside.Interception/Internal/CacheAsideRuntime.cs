@@ -1,0 +1,30 @@
+using CacheAside.Interception.Internal.Diagnostics;
+using CacheAside.Interception.Internal.Keys;
+using CacheAside.Interception.Internal.Redis;
+
+namespace CacheAside.Interception.Internal;
+
+/// <summary>The collaborators every plan of one container shares.</summary>
+internal sealed class CacheAsideRuntime
+{
+    public CacheAsideRuntime(CacheAsideOptions options, RedisCacheStore store, CacheAsideTelemetry telemetry)
+    {
+        Options = options;
+        Store = store;
+        Telemetry = telemetry;
+        Keys = new KeyBuilder(options.KeyPrefix, options.MaxKeyLength);
+    }
+
+    public CacheAsideOptions Options { get; }
+
+    public RedisCacheStore Store { get; }
+
+    public CacheAsideTelemetry Telemetry { get; }
+
+    public KeyBuilder Keys { get; }
+
+    /// <summary>Adds the configured random share to <paramref name="ttl"/>, so entries stored together expire apart.</summary>
+    public TimeSpan WithJitter(TimeSpan ttl) => Options.TtlJitter == 0
+        ? ttl
+        : ttl + TimeSpan.FromTicks((long)(ttl.Ticks * Options.TtlJitter * Random.Shared.NextDouble()));
+}

@@ -1,0 +1,48 @@
+namespace CacheAside.Interception.Internal;
+
+/// <summary>The explicit invalidation API: one <c>DEL</c> of the prefixed key, never throwing for Redis.</summary>
+internal sealed class CacheInvalidator : ICacheInvalidator
+{
+    private const string Method = nameof(ICacheInvalidator);
+
+    private readonly CacheAsideRuntime _runtime;
+
+    public CacheInvalidator(CacheAsideRuntime runtime)
+    {
+        _runtime = runtime;
+    }
+
+    public bool Invalidate(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var started = _runtime.Telemetry.Start();
+        var full = _runtime.Keys.Build(key);
+        return Completed(full, _runtime.Store.Delete([full]), started);
+    }
+
+    public bool Invalidate(CacheKeyInterpolatedStringHandler key) => Invalidate(key.ToKeyText());
+
+    public async Task<bool> InvalidateAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var started = _runtime.Telemetry.Start();
+        var full = _runtime.Keys.Build(key);
+        var error = await _runtime.Store.DeleteAsync([full]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Completed(full, error, started);
+    }
+
+    public Task<bool> InvalidateAsync(CacheKeyInterpolatedStringHandler key, CancellationToken cancellationToken = default) =>
+        InvalidateAsync(key.ToKeyText(), cancellationToken);
+
+    private bool Completed(string key, Exception? error, long started)
+    {
+        if (error is not null)
+        {
+            _runtime.Telemetry.InvalidationFailed(Method, error, 1);
+        }
+
+        var outcome = error is null ? CacheOutcome.Invalidated : CacheOutcome.InvalidationFailed;
+        _runtime.Telemetry.Completed(CacheOperation.Invalidate, Method, key, outcome, started, CacheEventDetails.None);
+        return error is null;
+    }
+}

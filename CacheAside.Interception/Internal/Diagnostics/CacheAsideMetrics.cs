@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+
+namespace CacheAside.Interception.Internal.Diagnostics;
+
+/// <summary>The instruments of the <see cref="CacheAsideDiagnostics.MeterName"/> meter.</summary>
+internal static class CacheAsideMetrics
+{
+    private static readonly Meter s_meter = new(CacheAsideDiagnostics.MeterName, typeof(CacheAsideMetrics).Assembly.GetName().Version?.ToString());
+
+    public static readonly Counter<long> Calls = s_meter.CreateCounter<long>(CacheAsideDiagnostics.Calls, "{call}", "Intercepted calls by operation and outcome.");
+
+    public static readonly Histogram<double> CallDuration = s_meter.CreateHistogram<double>(CacheAsideDiagnostics.CallDuration, "s", "Duration of intercepted calls, the implementation's time included.");
+
+    public static readonly Counter<long> RedisErrors = s_meter.CreateCounter<long>(CacheAsideDiagnostics.RedisErrors, "{error}", "Redis commands that failed or timed out.");
+
+    public static readonly Counter<long> CorruptEntries = s_meter.CreateCounter<long>(CacheAsideDiagnostics.CorruptEntries, "{entry}", "Stored entries that could not be read and were treated as misses.");
+
+    public static string Name(CacheOperation operation) => operation switch
+    {
+        CacheOperation.Read => "read",
+        CacheOperation.Write => "write",
+        _ => "invalidate",
+    };
+
+    public static string Name(CacheOutcome outcome) => outcome switch
+    {
+        CacheOutcome.Hit => "hit",
+        CacheOutcome.Miss => "miss",
+        CacheOutcome.Bypass => "bypass",
+        CacheOutcome.Invalidated => "invalidated",
+        CacheOutcome.NotInvalidated => "not_invalidated",
+        _ => "invalidation_failed",
+    };
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+
+namespace CacheAside.Interception.Internal.Diagnostics;
+
+/// <summary>
+/// Where every outcome goes: observers, metrics and logs. Each costs nothing measurable when nobody
+/// listens: no event is built without observers, instruments check for listeners, log calls check levels.
+/// </summary>
+internal sealed class CacheAsideTelemetry
+{
+    private readonly ICacheAsideObserver[] _observers;
+    private readonly TimeProvider _time;
+
+    public CacheAsideTelemetry(IEnumerable<ICacheAsideObserver> observers, ILogger logger, TimeProvider time)
+    {
+        _observers = observers.ToArray();
+        Logger = logger;
+        _time = time;
+    }
+
+    public ILogger Logger { get; }
+
+    public long Start() => _time.GetTimestamp();
+
+    public void Completed(CacheOperation operation, string method, string key, CacheOutcome outcome, long started, CacheEventDetails flags)
+    {
+        var elapsed = _time.GetElapsedTime(started);
+        Record(operation, method, outcome, elapsed);
+        if (Logger.IsEnabled(LogLevel.Trace))
+        {
+            Log.CallKey(Logger, operation, method, key);
+        }
+
+        if (_observers.Length > 0)
+        {
+            Notify(new CacheAsideEvent(operation, method, [key], outcome, elapsed, flags));
+        }
+    }
+
+    public void Completed(CacheOperation operation, string method, string[] keys, CacheOutcome outcome, long started, CacheEventDetails flags)
+    {
+        var elapsed = _time.GetElapsedTime(started);
+        Record(operation, method, outcome, elapsed);
+        if (_observers.Length > 0)
+        {
+            Notify(new CacheAsideEvent(operation, method, keys, outcome, elapsed, flags));
+        }
+    }
+
+    public void RedisFailed(string command, string method, Exception error)
+    {
+        CountRedisError(command, error);
+        Log.RedisFailed(Logger, command, method, error.GetType().Name, error.Message);
+    }
+
+    public void InvalidationFailed(string method, Exception error, int keyCount)
+    {
+        CountRedisError("del", error);
+        Log.InvalidationFailed(Logger, method, error.GetType().Name, error.Message, keyCount);
+    }
+
+    public void CorruptEntry(string method, string reason)
+    {
+        if (CacheAsideMetrics.CorruptEntries.Enabled)
+        {
+            CacheAsideMetrics.CorruptEntries.Add(1, new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
+        }
+
+        Log.CorruptEntry(Logger, method, reason);
+    }
+
+    private static void CountRedisError(string command, Exception error)
+    {
+        if (CacheAsideMetrics.RedisErrors.Enabled)
+        {
+            CacheAsideMetrics.RedisErrors.Add(
+                1,
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.CommandTag, command),
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ErrorTypeTag, error.GetType().FullName));
+        }
+    }
+
+    private void Record(CacheOperation operation, string method, CacheOutcome outcome, TimeSpan elapsed)
+    {
+        if (CacheAsideMetrics.Calls.Enabled || CacheAsideMetrics.CallDuration.Enabled)
+        {
+            var tags = new TagList
+            {
+                { CacheAsideDiagnostics.OperationTag, CacheAsideMetrics.Name(operation) },
+                { CacheAsideDiagnostics.OutcomeTag, CacheAsideMetrics.Name(outcome) },
+                { CacheAsideDiagnostics.MethodTag, method },
+            };
+            CacheAsideMetrics.Calls.Add(1, tags);
+            CacheAsideMetrics.CallDuration.Record(elapsed.TotalSeconds, tags);
+        }
+
+        Log.Call(Logger, operation, method, outcome, elapsed.TotalMilliseconds);
+    }
+
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "An observer's failure must never reach the caller.")]
+    private void Notify(in CacheAsideEvent cacheEvent)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnCall(cacheEvent);
+            }
+            catch (Exception ex)
+            {
+                Log.ObserverFailed(Logger, observer.GetType().Name, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text;
+
+namespace CacheAside.Interception.Internal.Keys;
+
+/// <summary>Type and method names: canonical ones for keys, short ones for messages.</summary>
+internal static class TypeNames
+{
+    private static readonly ConcurrentDictionary<Type, string> s_canonical = new();
+
+    private static readonly Dictionary<Type, string> s_keywords = new()
+    {
+        [typeof(bool)] = "bool",
+        [typeof(byte)] = "byte",
+        [typeof(sbyte)] = "sbyte",
+        [typeof(char)] = "char",
+        [typeof(short)] = "short",
+        [typeof(ushort)] = "ushort",
+        [typeof(int)] = "int",
+        [typeof(uint)] = "uint",
+        [typeof(long)] = "long",
+        [typeof(ulong)] = "ulong",
+        [typeof(float)] = "float",
+        [typeof(double)] = "double",
+        [typeof(decimal)] = "decimal",
+        [typeof(string)] = "string",
+        [typeof(object)] = "object",
+        [typeof(void)] = "void",
+    };
+
+    /// <summary>
+    /// The namespace-qualified name with generic arguments spelled out (<c>System.Collections.Generic.List&lt;System.Int32&gt;</c>):
+    /// two different types never share it, whatever assembly, culture or machine renders it.
+    /// </summary>
+    public static string Canonical(Type type) => s_canonical.GetOrAdd(type, static t =>
+    {
+        var builder = new StringBuilder();
+        AppendCanonical(builder, t);
+        return builder.ToString();
+    });
+
+    /// <summary>The short C#-like name used in messages: <c>List&lt;int&gt;</c>.</summary>
+    public static string Display(Type type)
+    {
+        if (s_keywords.TryGetValue(type, out var keyword))
+        {
+            return keyword;
+        }
+
+        if (type.IsByRef)
+        {
+            return Display(type.GetElementType()!);
+        }
+
+        if (type.IsArray)
+        {
+            return Display(type.GetElementType()!) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
+        }
+
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (underlying is not null)
+        {
+            return Display(underlying) + "?";
+        }
+
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = type.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        if (tick >= 0)
+        {
+            name = name[..tick];
+        }
+
+        return name + "<" + string.Join(", ", type.GetGenericArguments().Select(Display)) + ">";
+    }
+
+    /// <summary>The method as messages name it: <c>IProductRepository.GetById(int)</c>.</summary>
+    public static string Display(MethodInfo method)
+    {
+        var generics = method.IsGenericMethod
+            ? "<" + string.Join(", ", method.GetGenericArguments().Select(Display)) + ">"
+            : string.Empty;
+        var parameters = string.Join(", ", method.GetParameters().Select(DisplayParameter));
+        return $"{Display(method.DeclaringType!)}.{method.Name}{generics}({parameters})";
+    }
+
+    private static string DisplayParameter(ParameterInfo parameter)
+    {
+        if (!parameter.ParameterType.IsByRef)
+        {
+            return Display(parameter.ParameterType);
+        }
+
+        var modifier = parameter.IsOut ? "out " : parameter.IsIn ? "in " : "ref ";
+        return modifier + Display(parameter.ParameterType);
+    }
+
+    private static void AppendCanonical(StringBuilder builder, Type type)
+    {
+        if (type.IsGenericParameter)
+        {
+            builder.Append(type.Name);
+            return;
+        }
+
+        if (type.HasElementType)
+        {
+            AppendCanonical(builder, type.GetElementType()!);
+            builder.Append(type.IsArray ? "[" + new string(',', type.GetArrayRank() - 1) + "]" : type.IsByRef ? "&" : "*");
+            return;
+        }
+
+        if (type.IsNested)
+        {
+            // Outer generic arguments belong to the nested type's own list, so name the outer type bare.
+            AppendDefinitionName(builder, type.DeclaringType!);
+            builder.Append('+');
+        }
+        else if (!string.IsNullOrEmpty(type.Namespace))
+        {
+            builder.Append(type.Namespace).Append('.');
+        }
+
+        AppendBareName(builder, type);
+        if (type.IsGenericType)
+        {
+            builder.Append('<');
+            var arguments = type.GetGenericArguments();
+            for (var i = 0; i < arguments.Length; i++)
+            {
+                if (i > 0)
+                {
+                    builder.Append(',');
+                }
+
+                AppendCanonical(builder, arguments[i]);
+            }
+
+            builder.Append('>');
+        }
+    }
+
+    private static void AppendDefinitionName(StringBuilder builder, Type type)
+    {
+        if (type.IsNested)
+        {
+            AppendDefinitionName(builder, type.DeclaringType!);
+            builder.Append('+');
+        }
+        else if (!string.IsNullOrEmpty(type.Namespace))
+        {
+            builder.Append(type.Namespace).Append('.');
+        }
+
+        AppendBareName(builder, type);
+    }
+
+    private static void AppendBareName(StringBuilder builder, Type type)
+    {
+        // Keep the arity ("`2"): Pair<T> and Pair<T1,T2> are different types.
+        builder.Append(type.Name);
+    }
+}

@@ -1,0 +1,24 @@
+using System.Reflection;
+using CacheAside.Interception.Internal.Keys;
+
+namespace CacheAside.Interception.Internal.Plans;
+
+/// <summary>
+/// Everything the attributes say about one method, validated: built once when the container is built,
+/// and turned into a <see cref="MethodPlan"/> that executes calls.
+/// </summary>
+internal sealed record MethodSpec(
+    Type Service,
+    MethodInfo Method,
+    string Display,
+    MethodKind Kind,
+    ReturnShape Shape,
+    Type? ResultType,
+    KeyRenderer[] Keys,
+    TimeSpan Ttl,
+    TimeSpan? NullTtl,
+    string Fingerprint)
+{
+    /// <summary>Gets the template of a read, when it has one (not the default key).</summary>
+    public KeyTemplate? ReadTemplate => Kind == MethodKind.Read ? Keys[0] as KeyTemplate : null;
+}

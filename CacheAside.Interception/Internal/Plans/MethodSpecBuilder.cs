@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using CacheAside.Interception.Internal.Keys;
+using CacheAside.Interception.Internal.Serialization;
+
+namespace CacheAside.Interception.Internal.Plans;
+
+/// <summary>
+/// Reads a method's cache attributes and checks them. Every mistake becomes a problem that names the
+/// method and says what to change; nothing is left to be found on the first call.
+/// </summary>
+internal static class MethodSpecBuilder
+{
+    /// <summary>
+    /// Builds the spec of <paramref name="method"/>, or returns <see langword="null"/> when it has no cache
+    /// attribute or has problems (added to <paramref name="problems"/>, each prefixed by the method's name).
+    /// </summary>
+    /// <param name="service">The interface the method is called through.</param>
+    /// <param name="method">The method; a generic one may be its definition (to validate) or closed (to run).</param>
+    /// <param name="options">The options, for the default time to live.</param>
+    /// <param name="json">The serializer options, for the shape of results.</param>
+    /// <param name="problems">Where problems go.</param>
+    public static MethodSpec? Build(Type service, MethodInfo method, CacheAsideOptions options, JsonSerializerOptions json, List<string> problems)
+    {
+        var definition = method.IsGenericMethod && !method.IsGenericMethodDefinition ? method.GetGenericMethodDefinition() : method;
+        var cached = definition.GetCustomAttribute<CachedAttribute>(inherit: false);
+        var invalidates = definition.GetCustomAttributes<InvalidatesAttribute>(inherit: false).ToArray();
+        if (cached is null && invalidates.Length == 0)
+        {
+            return null;
+        }
+
+        var display = TypeNames.Display(definition);
+        var local = new List<string>();
+        var spec = cached is not null && invalidates.Length > 0
+            ? Conflict(local)
+            : cached is not null
+                ? Read(service, method, cached, display, options, json, local)
+                : Write(service, method, invalidates, display, local);
+
+        problems.AddRange(local.Select(p => $"{display}: {p}"));
+        return local.Count == 0 ? spec : null;
+    }
+
+    private static MethodSpec? Conflict(List<string> problems)
+    {
+        problems.Add("has both [Cached] and [Invalidates]: a method either reads through the cache or invalidates it after a write; remove one of them.");
+        return null;
+    }
+
+    private static MethodSpec? Read(Type service, MethodInfo method, CachedAttribute cached, string display, CacheAsideOptions options, JsonSerializerOptions json, List<string> problems)
+    {
+        var (shape, resultType) = Classify(method.ReturnType);
+        if (resultType is null)
+        {
+            problems.Add($"[Cached] needs a result to store, but the method returns {TypeNames.Display(method.ReturnType)}: return T, Task<T> or ValueTask<T>, or remove [Cached].");
+        }
+        else if (IsAsyncStream(resultType))
+        {
+            problems.Add($"[Cached] cannot store the stream {TypeNames.Display(resultType)}: return a list (Task<IReadOnlyList<T>>), or remove [Cached].");
+            resultType = null;
+        }
+
+        foreach (var parameter in method.GetParameters().Where(p => p.ParameterType.IsByRef))
+        {
+            var modifier = parameter.IsOut ? "out" : parameter.IsIn ? "in" : "ref";
+            problems.Add($"[Cached] cannot cache a method with the {modifier} parameter '{parameter.Name}': a hit would not set it; pass it by value, or remove [Cached].");
+        }
+
+        var ttl = Seconds(cached.ConfiguredTtlSeconds, nameof(CachedAttribute.TtlSeconds), $"leave it unset for CacheAsideOptions.DefaultTtl ({options.DefaultTtl})", problems) ?? options.DefaultTtl;
+        var nullTtl = Seconds(cached.ConfiguredNullTtlSeconds, nameof(CachedAttribute.NullTtlSeconds), "leave it unset to not cache null results", problems);
+        if (nullTtl is not null && resultType is { IsValueType: true } && Nullable.GetUnderlyingType(resultType) is null)
+        {
+            problems.Add($"[Cached] sets NullTtlSeconds, but the method's result {TypeNames.Display(resultType)} is never null: remove NullTtlSeconds.");
+        }
+
+        KeyRenderer? key;
+        if (cached.Key is null)
+        {
+            DefaultKey.Validate(method, problems);
+            key = new DefaultKey(service, method);
+        }
+        else
+        {
+            key = KeyTemplateParser.Parse(cached.Key, method, "[Cached]", requireTypeParameters: true, problems);
+        }
+
+        var fingerprint = string.Empty;
+        if (resultType is not null && !resultType.ContainsGenericParameters)
+        {
+            var storage = new List<string>();
+            fingerprint = TypeShape.Fingerprint(resultType, json, storage);
+            problems.AddRange(storage.Select(p => $"[Cached] cannot store the result: {p}, or remove [Cached]."));
+        }
+
+        return key is null || resultType is null
+            ? null
+            : new MethodSpec(service, method, display, MethodKind.Read, shape, resultType, [key], ttl, nullTtl, fingerprint);
+    }
+
+    private static MethodSpec? Write(Type service, MethodInfo method, InvalidatesAttribute[] invalidates, string display, List<string> problems)
+    {
+        var (shape, resultType) = Classify(method.ReturnType);
+        if (resultType is not null && IsAsyncStream(resultType))
+        {
+            problems.Add($"[Invalidates] cannot tell when the stream {TypeNames.Display(resultType)} has finished writing: return Task or Task<T>, or invalidate with ICacheInvalidator.");
+        }
+
+        var keys = invalidates
+            .Select(a => KeyTemplateParser.Parse(a.Key, method, "[Invalidates]", requireTypeParameters: false, problems))
+            .OfType<KeyRenderer>()
+            .ToArray();
+        return new MethodSpec(service, method, display, MethodKind.Write, shape, resultType, keys, TimeSpan.Zero, null, string.Empty);
+    }
+
+    private static TimeSpan? Seconds(double? seconds, string property, string alternative, List<string> problems)
+    {
+        if (seconds is null)
+        {
+            return null;
+        }
+
+        if (!double.IsFinite(seconds.Value) || seconds.Value <= 0 || seconds.Value > TimeSpan.MaxValue.TotalSeconds)
+        {
+            problems.Add($"[Cached] has {property} = {seconds.Value.ToString(CultureInfo.InvariantCulture)}: set a positive number of seconds, or {alternative}.");
+            return null;
+        }
+
+        return TimeSpan.FromSeconds(seconds.Value);
+    }
+
+    internal static (ReturnShape Shape, Type? ResultType) Classify(Type returnType)
+    {
+        if (returnType == typeof(void))
+        {
+            return (ReturnShape.Void, null);
+        }
+
+        if (returnType == typeof(Task))
+        {
+            return (ReturnShape.Task, null);
+        }
+
+        if (returnType == typeof(ValueTask))
+        {
+            return (ReturnShape.ValueTask, null);
+        }
+
+        if (returnType.IsGenericType)
+        {
+            var definition = returnType.GetGenericTypeDefinition();
+            if (definition == typeof(Task<>))
+            {
+                return (ReturnShape.TaskOfT, returnType.GetGenericArguments()[0]);
+            }
+
+            if (definition == typeof(ValueTask<>))
+            {
+                return (ReturnShape.ValueTaskOfT, returnType.GetGenericArguments()[0]);
+            }
+        }
+
+        return (ReturnShape.Value, returnType);
+    }
+
+    private static bool IsAsyncStream(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>);
+}

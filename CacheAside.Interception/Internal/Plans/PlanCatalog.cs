@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace CacheAside.Interception.Internal.Plans;
+
+/// <summary>
+/// The validated specs of every proxied interface of one container, and the settings they were built with.
+/// </summary>
+internal sealed class PlanCatalog
+{
+    private readonly ConcurrentDictionary<Type, MethodSpec[]> _specs = new();
+
+    public PlanCatalog(CacheAsideOptions options)
+    {
+        Options = options;
+        var json = options.SerializerOptions is null
+            ? new JsonSerializerOptions(JsonSerializerDefaults.General)
+            : new JsonSerializerOptions(options.SerializerOptions);
+        json.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
+        json.MakeReadOnly();
+        Json = json;
+    }
+
+    public CacheAsideOptions Options { get; }
+
+    public JsonSerializerOptions Json { get; }
+
+    /// <summary>Builds and checks the specs of <paramref name="services"/> and the interfaces they extend, adding every problem.</summary>
+    public void Validate(IEnumerable<Type> services, List<string> problems)
+    {
+        var reads = new List<MethodSpec>();
+        foreach (var service in services.SelectMany(Hierarchy).Distinct())
+        {
+            var before = problems.Count;
+            var specs = Build(service, problems);
+            if (problems.Count == before)
+            {
+                _specs.TryAdd(service, specs);
+            }
+
+            reads.AddRange(specs.Where(s => s.ReadTemplate is not null));
+        }
+
+        // Two reads whose templates have the same shape can render the same key; with different result
+        // types, each would read the other's entries as corrupt and overwrite them, over and over.
+        foreach (var group in reads.GroupBy(s => s.ReadTemplate!.Shape, StringComparer.Ordinal))
+        {
+            var byType = group.GroupBy(s => s.ResultType).ToList();
+            if (byType.Count > 1)
+            {
+                var methods = string.Join(" and ", group.Select(s => $"{s.Display} (\"{s.ReadTemplate!.Text}\")"));
+                problems.Add($"{methods} have keys of the same shape \"{group.Key}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
+            }
+        }
+    }
+
+    /// <summary>Gets the specs of <paramref name="service"/> and the interfaces it extends, validating them if no build did.</summary>
+    public IEnumerable<MethodSpec> SpecsFor(Type service) => Hierarchy(service).SelectMany(Specs);
+
+    private MethodSpec[] Specs(Type service) => _specs.GetOrAdd(service, type =>
+    {
+        // Reached for services no build callback saw, such as closed types of an open generic registration.
+        var problems = new List<string>();
+        var specs = Build(type, problems);
+        return problems.Count == 0 ? specs : throw new CacheAsideConfigurationException(problems);
+    });
+
+    private MethodSpec[] Build(Type service, List<string> problems) => service.GetMethods()
+        .Select(m => MethodSpecBuilder.Build(service, m, Options, Json, problems))
+        .OfType<MethodSpec>()
+        .ToArray();
+
+    private static IEnumerable<Type> Hierarchy(Type service) => service.GetInterfaces().Prepend(service);
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using CacheAside.Interception.Internal.Diagnostics;
+using CacheAside.Interception.Internal.Redis;
+using CacheAside.Interception.Internal.Serialization;
+using Castle.DynamicProxy;
+using StackExchange.Redis;
+
+namespace CacheAside.Interception.Internal.Plans;
+
+/// <summary>
+/// The cache-aside read: GET; on a hit return the stored value without calling the implementation; on a
+/// miss call it, store its result with <c>SET key value PX ttl</c> and return it. The shapes (<c>T</c>,
+/// <see cref="Task{TResult}"/>, <see cref="ValueTask{TResult}"/>) differ only in how they wait.
+/// </summary>
+/// <typeparam name="T">The result type.</typeparam>
+internal abstract class ReadPlan<T> : MethodPlan
+{
+    private readonly PayloadCodec<T> _codec;
+
+    protected ReadPlan(MethodSpec spec, CacheAsideRuntime runtime, JsonSerializerOptions json)
+        : base(spec, runtime)
+    {
+        _codec = new PayloadCodec<T>(json, spec.Fingerprint);
+    }
+
+    /// <summary>Renders the call's key; <see langword="null"/> when a property in the key threw (the call then bypasses the cache).</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A key the cache cannot render must not fail the call.")]
+    protected string? RenderKey(IInvocation invocation)
+    {
+        try
+        {
+            return Runtime.Keys.Build(Spec.Keys[0], invocation.Arguments);
+        }
+        catch (Exception ex)
+        {
+            Log.KeyFailed(Runtime.Telemetry.Logger, Spec.Display, ex);
+            return null;
+        }
+    }
+
+    /// <summary>Decides whether a GET answered the call; reports unusable entries and Redis failures.</summary>
+    protected bool TryHit(in ReadResult read, out T value, ref CacheEventDetails flags)
+    {
+        value = default!;
+        switch (read.Status)
+        {
+            case ReadStatus.Found:
+                if (_codec.TryDecode(read.Value, out value, out var reason))
+                {
+                    if (value is null)
+                    {
+                        flags |= CacheEventDetails.NullValue;
+                    }
+
+                    return true;
+                }
+
+                flags |= CacheEventDetails.CorruptEntry;
+                Runtime.Telemetry.CorruptEntry(Spec.Display, reason!);
+                return false;
+            case ReadStatus.WrongType:
+                flags |= CacheEventDetails.CorruptEntry;
+                Runtime.Telemetry.CorruptEntry(Spec.Display, "the key holds another Redis type than a string");
+                return false;
+            case ReadStatus.Failed:
+                Runtime.Telemetry.RedisFailed("get", Spec.Display, read.Error!);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    protected static CacheOutcome MissOrBypass(in ReadResult read) =>
+        read.Status == ReadStatus.Failed ? CacheOutcome.Bypass : CacheOutcome.Miss;
+
+    /// <summary>Encodes a result for storing; <see langword="false"/> when it is not to be stored.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A result the serializer rejects is returned uncached, never turned into an error.")]
+    protected bool TryPrepareStore(T result, out RedisValue payload, out TimeSpan ttl, ref CacheEventDetails flags)
+    {
+        payload = RedisValue.Null;
+        ttl = default;
+        if (result is null)
+        {
+            flags |= CacheEventDetails.NullValue;
+            if (Spec.NullTtl is not { } nullTtl)
+            {
+                flags |= CacheEventDetails.NotStored;
+                return false;
+            }
+
+            ttl = nullTtl;
+        }
+        else
+        {
+            ttl = Runtime.WithJitter(Spec.Ttl);
+        }
+
+        try
+        {
+            payload = _codec.Encode(result);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            flags |= CacheEventDetails.NotStored;
+            Log.EncodeFailed(Runtime.Telemetry.Logger, Spec.Display, ex);
+            return false;
+        }
+    }
+
+    protected CacheEventDetails StoreFailed(Exception error)
+    {
+        Runtime.Telemetry.RedisFailed("set", Spec.Display, error);
+        return CacheEventDetails.StoreFailed;
+    }
+
+    protected void Completed(string key, CacheOutcome outcome, long started, CacheEventDetails flags) =>
+        Runtime.Telemetry.Completed(CacheOperation.Read, Spec.Display, key, outcome, started, flags);
+
+    /// <summary>The asynchronous read shared by <see cref="Task{TResult}"/> and <see cref="ValueTask{TResult}"/> methods.</summary>
+    protected async Task<T> ReadAsync(string key, long started, Func<object, object?[], Task<T>> invoke, object target, object?[] arguments)
+    {
+        var read = await Runtime.Store.GetAsync(key).ConfigureAwait(false);
+        var flags = CacheEventDetails.None;
+        if (TryHit(read, out var cached, ref flags))
+        {
+            Completed(key, CacheOutcome.Hit, started, flags);
+            return cached;
+        }
+
+        var outcome = MissOrBypass(read);
+        T result;
+        try
+        {
+            result = await invoke(target, arguments).ConfigureAwait(false);
+        }
+        catch
+        {
+            Completed(key, outcome, started, flags | CacheEventDetails.TargetFailed);
+            throw;
+        }
+
+        // After a failed GET the SET would most likely fail too, only later: skip it.
+        if (outcome == CacheOutcome.Miss && TryPrepareStore(result, out var payload, out var ttl, ref flags))
+        {
+            var error = await Runtime.Store.SetAsync(key, payload, ttl).ConfigureAwait(false);
+            if (error is not null)
+            {
+                flags |= StoreFailed(error);
+            }
+        }
+        else if (result is null)
+        {
+            flags |= CacheEventDetails.NullValue;
+        }
+
+        Completed(key, outcome, started, flags);
+        return result;
+    }
+}

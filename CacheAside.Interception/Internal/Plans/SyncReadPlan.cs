@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Castle.DynamicProxy;
+
+namespace CacheAside.Interception.Internal.Plans;
+
+/// <summary>A cached read returning a plain <typeparamref name="T"/>: the synchronous Redis API throughout.</summary>
+internal sealed class SyncReadPlan<T> : ReadPlan<T>
+{
+    public SyncReadPlan(MethodSpec spec, CacheAsideRuntime runtime, JsonSerializerOptions json)
+        : base(spec, runtime, json)
+    {
+    }
+
+    public override void Intercept(IInvocation invocation)
+    {
+        var started = Runtime.Telemetry.Start();
+        var key = RenderKey(invocation);
+        if (key is null)
+        {
+            invocation.Proceed();
+            return;
+        }
+
+        var read = Runtime.Store.Get(key);
+        var flags = CacheEventDetails.None;
+        if (TryHit(read, out var cached, ref flags))
+        {
+            invocation.ReturnValue = cached;
+            Completed(key, CacheOutcome.Hit, started, flags);
+            return;
+        }
+
+        var outcome = MissOrBypass(read);
+        try
+        {
+            invocation.Proceed();
+        }
+        catch
+        {
+            Completed(key, outcome, started, flags | CacheEventDetails.TargetFailed);
+            throw;
+        }
+
+        var result = (T)invocation.ReturnValue!;
+        if (outcome == CacheOutcome.Miss && TryPrepareStore(result, out var payload, out var ttl, ref flags))
+        {
+            var error = Runtime.Store.Set(key, payload, ttl);
+            if (error is not null)
+            {
+                flags |= StoreFailed(error);
+            }
+        }
+        else if (result is null)
+        {
+            flags |= CacheEventDetails.NullValue;
+        }
+
+        Completed(key, outcome, started, flags);
+    }
+}

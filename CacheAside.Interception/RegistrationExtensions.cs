@@ -1,0 +1,175 @@
+using Autofac;
+using Autofac.Builder;
+using Autofac.Core;
+using Autofac.Core.Resolving.Pipeline;
+using CacheAside.Interception.Internal;
+using CacheAside.Interception.Internal.Diagnostics;
+using CacheAside.Interception.Internal.Plans;
+using CacheAside.Interception.Internal.Redis;
+using CacheAside.Interception.Internal.Registration;
+using Castle.DynamicProxy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace CacheAside.Interception;
+
+/// <summary>
+/// Autofac registration verbs: <see cref="RegisterCacheAside"/> once per container, and
+/// <see cref="EnableCacheAside{TLimit, TActivatorData, TSingleRegistrationStyle}"/> on each repository
+/// registration, in the way <c>Autofac.Extras.DynamicProxy</c>'s <c>EnableInterfaceInterceptors()</c> is used.
+/// </summary>
+/// <example>
+/// <code>
+/// var builder = new ContainerBuilder();
+/// builder.RegisterCacheAside(o => o.RedisConfiguration = "localhost:6379");
+/// builder.RegisterType&lt;ProductRepository&gt;().As&lt;IProductRepository&gt;().EnableCacheAside();
+/// using var container = builder.Build();
+/// </code>
+/// </example>
+public static class RegistrationExtensions
+{
+    private const string EnabledMetadataKey = "CacheAside.Interception.RegistrationExtensions.Enabled";
+    private const string OwnMultiplexerMetadataKey = "CacheAside.Interception.RegistrationExtensions.OwnMultiplexer";
+    private const string RegisteredPropertyKey = "CacheAside.Interception.RegistrationExtensions.Registered";
+
+    /// <summary>
+    /// Registers what cache-aside interception needs, once per container: the options, a shared
+    /// <see cref="IConnectionMultiplexer"/> (unless the container has its own, which then wins), the
+    /// <see cref="ICacheInvalidator"/>, and a check that runs when the container is built.
+    /// </summary>
+    /// <remarks>
+    /// When the container is built, every registration marked with <c>EnableCacheAside()</c> is validated
+    /// and the options are checked; all mistakes are reported together in one
+    /// <see cref="CacheAsideConfigurationException"/>. Then Redis is pinged once: if it does not answer, a
+    /// warning is logged and the container is built anyway, with calls going to their implementations until
+    /// Redis is back. An <c>ILoggerFactory</c> and any <see cref="ICacheAsideObserver"/> registered in the
+    /// container are used.
+    /// </remarks>
+    /// <param name="builder">The container builder.</param>
+    /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>The container builder, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">This method was already called on <paramref name="builder"/>.</exception>
+    public static ContainerBuilder RegisterCacheAside(this ContainerBuilder builder, Action<CacheAsideOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!builder.Properties.TryAdd(RegisteredPropertyKey, true))
+        {
+            throw new InvalidOperationException("RegisterCacheAside() was called twice on this ContainerBuilder: call it once, and set every option in that call.");
+        }
+
+        var options = new CacheAsideOptions();
+        configure?.Invoke(options);
+
+        builder.Register(_ => new PlanCatalog(options)).SingleInstance();
+        // Resolved only after OnBuilt validated the configuration string, so it parses here.
+        builder.Register(c => RedisConnection.Connect(RedisConnection.Parse(options.RedisConfiguration, [])!))
+            .As<IConnectionMultiplexer>()
+            .WithMetadata(OwnMultiplexerMetadataKey, true)
+            .SingleInstance()
+            .IfNotRegistered(typeof(IConnectionMultiplexer));
+        builder.Register(c => new CacheAsideRuntime(
+                options,
+                new RedisCacheStore(c.Resolve<IConnectionMultiplexer>(), options.Database),
+                new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider)))
+            .SingleInstance();
+        builder.Register(c => new ProxyFactory(c.Resolve<PlanCatalog>(), c.Resolve<CacheAsideRuntime>())).SingleInstance();
+        builder.Register(c => new CacheInvalidator(c.Resolve<CacheAsideRuntime>())).As<ICacheInvalidator>().SingleInstance();
+        builder.RegisterBuildCallback(scope => OnBuilt(scope, options));
+        return builder;
+    }
+
+    /// <summary>
+    /// Puts a cache-aside proxy in front of the registration's interface services: calls to methods marked
+    /// with <see cref="CachedAttribute"/> read through Redis, calls to methods marked with
+    /// <see cref="InvalidatesAttribute"/> delete keys after they succeed, and all other calls go straight to
+    /// the instance.
+    /// </summary>
+    /// <remarks>
+    /// The registration must expose interfaces only (<c>.As&lt;IProductRepository&gt;()</c>), public or
+    /// visible to <c>DynamicProxyGenAssembly2</c>; the container must have
+    /// <see cref="RegisterCacheAside"/>. Both are checked when the container is built.
+    /// </remarks>
+    /// <typeparam name="TLimit">Registration limit type.</typeparam>
+    /// <typeparam name="TActivatorData">Activator data type.</typeparam>
+    /// <typeparam name="TSingleRegistrationStyle">Registration style.</typeparam>
+    /// <param name="registration">The registration to put the proxy in front of.</param>
+    /// <returns>The registration, for chaining.</returns>
+    public static IRegistrationBuilder<TLimit, TActivatorData, TSingleRegistrationStyle> EnableCacheAside<TLimit, TActivatorData, TSingleRegistrationStyle>(
+        this IRegistrationBuilder<TLimit, TActivatorData, TSingleRegistrationStyle> registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+
+        registration.WithMetadata(EnabledMetadataKey, true);
+        registration.ConfigurePipeline(pipeline => pipeline.Use(PipelinePhase.Activation, MiddlewareInsertionMode.StartOfPhase, (context, next) =>
+        {
+            next(context);
+            if (!context.ComponentRegistry.TryGetRegistration(new TypedService(typeof(ProxyFactory)), out _))
+            {
+                throw new InvalidOperationException(
+                    $"{context.Registration.Activator.LimitType.Name} is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() before building it.");
+            }
+
+            context.Instance = context.Resolve<ProxyFactory>().CreateProxy(context.Registration, context.Instance!);
+        }));
+
+        return registration;
+    }
+
+    private static void OnBuilt(ILifetimeScope scope, CacheAsideOptions options)
+    {
+        var problems = options.Validate().ToList();
+        if (options.RedisConfiguration is not null && !scope.ComponentRegistry.Registrations.Any(IsUserMultiplexer))
+        {
+            RedisConnection.Parse(options.RedisConfiguration, problems);
+        }
+
+        var services = new List<Type>();
+        foreach (var registration in scope.ComponentRegistry.Registrations.Where(r => r.Metadata.ContainsKey(EnabledMetadataKey)))
+        {
+            ValidateServices(registration, problems);
+            services.AddRange(ProxyFactory.InterfaceServices(registration));
+        }
+
+        scope.Resolve<PlanCatalog>().Validate(services.Where(ProxyUtil.IsAccessible), problems);
+
+        if (problems.Count > 0)
+        {
+            throw new CacheAsideConfigurationException(problems);
+        }
+
+        var runtime = scope.Resolve<CacheAsideRuntime>();
+        RedisConnection.Ping(runtime.Store.Connection, options.Database, runtime.Telemetry.Logger);
+    }
+
+    private static void ValidateServices(IComponentRegistration registration, List<string> problems)
+    {
+        var component = registration.Activator.LimitType.Name;
+        var typed = registration.Services.OfType<IServiceWithType>().Select(s => s.ServiceType).Distinct().ToList();
+        if (typed.Count == 0)
+        {
+            problems.Add($"{component}: EnableCacheAside() puts a proxy in front of interface services, but this registration exposes none: register it with .As<IYourRepository>().");
+        }
+
+        foreach (var type in typed)
+        {
+            if (!type.IsInterface)
+            {
+                var example = type.GetInterfaces().FirstOrDefault(ProxyUtil.IsAccessible);
+                var hint = example is null ? string.Empty : $" such as .As<{example.Name}>()";
+                problems.Add($"{component}: EnableCacheAside() can only put a proxy in front of interfaces, but the registration also exposes the class {type.Name}: expose only interfaces{hint}, without .AsSelf() or .As<{type.Name}>().");
+            }
+            else if (!ProxyUtil.IsAccessible(type))
+            {
+                problems.Add($"{component}: the interface {type.Name} is not public, so Castle DynamicProxy cannot implement it: make it public, or add [assembly: InternalsVisibleTo(\"DynamicProxyGenAssembly2\")] to its assembly.");
+            }
+        }
+    }
+
+    private static bool IsUserMultiplexer(IComponentRegistration registration) =>
+        !registration.Metadata.ContainsKey(OwnMultiplexerMetadataKey)
+        && registration.Services.Contains(new TypedService(typeof(IConnectionMultiplexer)));
+
+    private static ILogger CreateLogger(IComponentContext context) =>
+        context.ResolveOptional<ILoggerFactory>()?.CreateLogger(CacheAsideDiagnostics.LoggerCategory) ?? NullLogger.Instance;
+}
