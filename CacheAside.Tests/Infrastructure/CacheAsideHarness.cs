@@ -1,0 +1,59 @@
+using Autofac;
+using CacheAside.Interception;
+using StackExchange.Redis;
+
+namespace CacheAside.Tests.Infrastructure;
+
+/// <summary>
+/// A container as a user builds it — RegisterCacheAside, a repository registered with EnableCacheAside —
+/// on the shared Redis server, with a key prefix of its own so no two tests see each other's entries.
+/// </summary>
+public sealed class CacheAsideHarness<TService> : IDisposable
+    where TService : class
+{
+    private CacheAsideHarness(IContainer container, string prefix, RecordingObserver observer, IConnectionMultiplexer connection)
+    {
+        Container = container;
+        Prefix = prefix;
+        Observer = observer;
+        Redis = connection.GetDatabase();
+        Service = container.Resolve<TService>();
+    }
+
+    public IContainer Container { get; }
+
+    /// <summary>Gets the proxied service, as callers see it.</summary>
+    public TService Service { get; }
+
+    public string Prefix { get; }
+
+    public RecordingObserver Observer { get; }
+
+    /// <summary>Gets the Redis database the cache uses, for checking entries directly.</summary>
+    public IDatabase Redis { get; }
+
+    public ICacheInvalidator Invalidator => Container.Resolve<ICacheInvalidator>();
+
+    /// <summary>Builds a container around <paramref name="implementation"/> on the shared server (or on <paramref name="connection"/>).</summary>
+    public static CacheAsideHarness<TService> Create(TService implementation, Action<CacheAsideOptions>? configure = null, IConnectionMultiplexer? connection = null)
+    {
+        connection ??= SharedRedis.Connection;
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        var observer = new RecordingObserver();
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterInstance(observer).As<ICacheAsideObserver>();
+        builder.RegisterCacheAside(o =>
+        {
+            o.KeyPrefix = prefix;
+            configure?.Invoke(o);
+        });
+        builder.RegisterInstance(implementation).As<TService>().ExternallyOwned().EnableCacheAside();
+        return new CacheAsideHarness<TService>(builder.Build(), prefix, observer, connection);
+    }
+
+    /// <summary>The full Redis key for a key rendered without the prefix.</summary>
+    public string Key(string keyWithoutPrefix) => Prefix + keyWithoutPrefix;
+
+    public void Dispose() => Container.Dispose();
+}

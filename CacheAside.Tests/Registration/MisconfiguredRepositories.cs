@@ -1,0 +1,139 @@
+using CacheAside.Interception;
+using CacheAside.Tests.Fakes;
+
+namespace CacheAside.Tests.Registration;
+
+// One mistake per interface, so each test pins the message of exactly one.
+public interface IVoidCached
+{
+    [Cached("refresh")]
+    void Refresh();
+}
+
+public interface ITaskCached
+{
+    [Cached("refresh")]
+    Task RefreshAsync();
+}
+
+public interface IValueTaskCached
+{
+    [Cached("refresh")]
+    ValueTask RefreshAsync();
+}
+
+public interface IOutParameterCached
+{
+    [Cached("value:{id}")]
+    bool TryGet(int id, out string value);
+}
+
+public interface IUnknownPlaceholder
+{
+    [Cached("product:{productId}")]
+    Product Get(int id);
+}
+
+public sealed record OrderQuery(int CustomerId, string Region);
+
+public interface IUnknownProperty
+{
+    [Cached("orders:{query.Customer}")]
+    string Get(OrderQuery query);
+}
+
+public interface INonPositiveTtl
+{
+    [Cached("answer", TtlSeconds = 0)]
+    string Get();
+}
+
+public interface INegativeNullTtl
+{
+    [Cached("answer", NullTtlSeconds = -1)]
+    string? Get();
+}
+
+public interface INullTtlOnValueType
+{
+    [Cached("answer", NullTtlSeconds = 5)]
+    int Get();
+}
+
+public interface IConflictingAttributes
+{
+    [Cached("answer")]
+    [Invalidates("answer")]
+    string Get();
+}
+
+public interface IAdjacentPlaceholders
+{
+    [Cached("pair:{a}{b}")]
+    string Get(string a, string b);
+}
+
+public interface IGenericWithoutTypeParameter
+{
+    [Cached("document:{id}")]
+    T Get<T>(string id);
+}
+
+public interface ICancellationTokenInKey
+{
+    [Cached("answer:{cancellationToken}")]
+    Task<string> GetAsync(CancellationToken cancellationToken);
+}
+
+public interface ISameShapeDifferentTypes
+{
+    [Cached("item:{id}")]
+    string Name(int id);
+
+    [Cached("item:{id}")]
+    int Age(int id);
+}
+
+public interface IObjectResult
+{
+    [Cached("answer")]
+    object Get();
+}
+
+public interface IShape
+{
+    double Area { get; }
+}
+
+public interface IInterfaceResult
+{
+    [Cached("shape:{id}")]
+    IShape Get(int id);
+}
+
+public sealed class Opaque
+{
+}
+
+public interface IOpaqueArgument
+{
+    [Cached]
+    string Get(Opaque value);
+}
+
+public interface IUnclosedPlaceholder
+{
+    [Cached("product:{id")]
+    Product Get(int id);
+}
+
+internal interface IInternalRepository
+{
+    [Cached("answer")]
+    string Get();
+}
+
+internal sealed class InternalRepository : IInternalRepository
+{
+    public string Get() => "answer";
+}

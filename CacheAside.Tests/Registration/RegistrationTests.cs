@@ -1,0 +1,76 @@
+using Autofac;
+using CacheAside.Interception;
+using CacheAside.Tests.Fakes;
+using CacheAside.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace CacheAside.Tests.Registration;
+
+/// <summary>The two registration verbs, used as a user would.</summary>
+public sealed class RegistrationTests
+{
+    [Test]
+    public void UserRegisteredMultiplexer_WinsOverTheConfigurationString()
+    {
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore(), o => o.RedisConfiguration = "unreachable.invalid:1");
+
+        var connection = harness.Container.Resolve<IConnectionMultiplexer>();
+
+        Assert.That(connection, Is.SameAs(SharedRedis.Connection));
+    }
+
+    [Test]
+    public void ConfigurationString_IsUsed_WhenTheContainerHasNoMultiplexer()
+    {
+        var builder = new ContainerBuilder();
+        var observer = new RecordingObserver();
+        builder.RegisterInstance(observer).As<ICacheAsideObserver>();
+        builder.RegisterCacheAside(o =>
+        {
+            o.RedisConfiguration = SharedRedis.Server.Endpoint;
+            o.KeyPrefix = $"test:{Guid.NewGuid():N}:";
+        });
+        builder.RegisterType<ProductStore>().As<IProductRepository>().SingleInstance().EnableCacheAside();
+
+        using (var container = builder.Build())
+        {
+            var repository = container.Resolve<IProductRepository>();
+            repository.GetById(1);
+            repository.GetById(1);
+        }
+
+        Assert.That(observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
+    }
+
+    [Test]
+    public void ResolvedService_IsAProxy_ThatStillImplementsTheInterface()
+    {
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
+
+        Assert.That(harness.Service, Is.Not.InstanceOf<ProductStore>());
+        Assert.That(harness.Service, Is.InstanceOf<IProductRepository>());
+    }
+
+    [Test]
+    public void RegisterCacheAside_CalledTwice_Throws()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterCacheAside();
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => builder.RegisterCacheAside());
+
+        Assert.That(thrown!.Message, Is.EqualTo("RegisterCacheAside() was called twice on this ContainerBuilder: call it once, and set every option in that call."));
+    }
+
+    [Test]
+    public void EnableCacheAside_WithoutRegisterCacheAside_FailsOnResolveWithTheFix()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterType<ProductStore>().As<IProductRepository>().EnableCacheAside();
+        using var container = builder.Build();
+
+        var thrown = Assert.Catch(() => container.Resolve<IProductRepository>());
+
+        Assert.That(thrown!.GetBaseException().Message, Is.EqualTo("ProductStore is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() before building it."));
+    }
+}

@@ -1,0 +1,152 @@
+using System.Reflection;
+using Autofac;
+using CacheAside.Interception;
+using CacheAside.Tests.Fakes;
+using CacheAside.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace CacheAside.Tests.Registration;
+
+/// <summary>
+/// Every registration mistake is found when the container is built, and its message names the method and
+/// says what to change. The messages are pinned: they are part of the product.
+/// </summary>
+public sealed class ValidationTests
+{
+    private static IEnumerable<TestCaseData> Mistakes()
+    {
+        yield return Case<IVoidCached>("IVoidCached.Refresh(): [Cached] needs a result to store, but the method returns void: return T, Task<T> or ValueTask<T>, or remove [Cached].");
+        yield return Case<ITaskCached>("ITaskCached.RefreshAsync(): [Cached] needs a result to store, but the method returns Task: return T, Task<T> or ValueTask<T>, or remove [Cached].");
+        yield return Case<IValueTaskCached>("IValueTaskCached.RefreshAsync(): [Cached] needs a result to store, but the method returns ValueTask: return T, Task<T> or ValueTask<T>, or remove [Cached].");
+        yield return Case<IOutParameterCached>("IOutParameterCached.TryGet(int, out string): [Cached] cannot cache a method with the out parameter 'value': a hit would not set it; pass it by value, or remove [Cached].");
+        yield return Case<IUnknownPlaceholder>("IUnknownPlaceholder.Get(int): [Cached] key template \"product:{productId}\" names {productId}, but the method has no parameter 'productId' (its parameters are id): name one of them.");
+        yield return Case<IUnknownProperty>("IUnknownProperty.Get(OrderQuery): [Cached] key template \"orders:{query.Customer}\" names {query.Customer}, but OrderQuery has no public property 'Customer' (the properties of OrderQuery are CustomerId, Region): fix the property path.");
+        yield return Case<INonPositiveTtl>("INonPositiveTtl.Get(): [Cached] has TtlSeconds = 0: set a positive number of seconds, or leave it unset for CacheAsideOptions.DefaultTtl (00:05:00).");
+        yield return Case<INegativeNullTtl>("INegativeNullTtl.Get(): [Cached] has NullTtlSeconds = -1: set a positive number of seconds, or leave it unset to not cache null results.");
+        yield return Case<INullTtlOnValueType>("INullTtlOnValueType.Get(): [Cached] sets NullTtlSeconds, but the method's result int is never null: remove NullTtlSeconds.");
+        yield return Case<IConflictingAttributes>("IConflictingAttributes.Get(): has both [Cached] and [Invalidates]: a method either reads through the cache or invalidates it after a write; remove one of them.");
+        yield return Case<IAdjacentPlaceholders>("IAdjacentPlaceholders.Get(string, string): [Cached] key template \"pair:{a}{b}\" puts {a} and {b} together without a ':' between them, so different values could render the same key (\"1\"+\"23\" and \"12\"+\"3\"): put a ':' between them.");
+        yield return Case<IGenericWithoutTypeParameter>("IGenericWithoutTypeParameter.Get<T>(string): [Cached] key template \"document:{id}\" does not name the type parameter T, so calls with different T would share a key: add {T} to the template.");
+        yield return Case<ICancellationTokenInKey>("ICancellationTokenInKey.GetAsync(CancellationToken): [Cached] key template \"answer:{cancellationToken}\" names the CancellationToken 'cancellationToken', which is never part of a key: remove {cancellationToken}.");
+        yield return Case<ISameShapeDifferentTypes>("ISameShapeDifferentTypes.Name(int) (\"item:{id}\") and ISameShapeDifferentTypes.Age(int) (\"item:{id}\") have keys of the same shape \"item:{}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
+        yield return Case<IObjectResult>("IObjectResult.Get(): [Cached] cannot store the result: its result type contains object, which is read back from JSON as a JsonElement rather than the value that was stored: return a concrete type, or remove [Cached].");
+        yield return Case<IInterfaceResult>("IInterfaceResult.Get(int): [Cached] cannot store the result: its result type contains IShape, which cannot be read back from JSON as the object that was stored: return a concrete type, or remove [Cached].");
+        yield return Case<IOpaqueArgument>("IOpaqueArgument.Get(Opaque): [Cached] builds its default key from every argument, but for parameter 'value' values of Opaque have no public properties, so they all render alike and every call would share one key: give [Cached] a key template naming a property of it, such as \"{value.Id}\".");
+        yield return Case<IUnclosedPlaceholder>("IUnclosedPlaceholder.Get(int): [Cached] key template \"product:{id\" has a '{' that is never closed: close the placeholder with '}', or write '{{' for a literal brace.");
+    }
+
+    [TestCaseSource(nameof(Mistakes))]
+    public void Mistake_IsReportedWhenTheContainerIsBuilt_WithItsExactMessage(Type service, string expected)
+    {
+        var problems = BuildExpectingProblems(builder => RegisterProxyFor(builder, service));
+
+        Assert.That(problems, Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void ClassService_IsRejected()
+    {
+        var problems = BuildExpectingProblems(builder =>
+            builder.RegisterType<ProductStore>().AsSelf().As<IProductRepository>().EnableCacheAside());
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "ProductStore: EnableCacheAside() can only put a proxy in front of interfaces, but the registration also exposes the class ProductStore: expose only interfaces such as .As<IProductRepository>(), without .AsSelf() or .As<ProductStore>().",
+        }));
+    }
+
+    [Test]
+    public void InternalInterface_IsRejected_WithTheWayToMakeItProxyable()
+    {
+        var problems = BuildExpectingProblems(builder =>
+            builder.RegisterType<InternalRepository>().As<IInternalRepository>().EnableCacheAside());
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "InternalRepository: the interface IInternalRepository is not public, so Castle DynamicProxy cannot implement it: make it public, or add [assembly: InternalsVisibleTo(\"DynamicProxyGenAssembly2\")] to its assembly.",
+        }));
+    }
+
+    [TestCase("DefaultTtl", "CacheAsideOptions.DefaultTtl is 00:00:00: set it to a positive time span.")]
+    [TestCase("TtlJitter", "CacheAsideOptions.TtlJitter is 2: set it between 0 (no jitter) and 1 (up to double the TTL).")]
+    [TestCase("MaxKeyLength", "CacheAsideOptions.MaxKeyLength is 10: set it to at least 64.")]
+    [TestCase("KeyPrefix", "CacheAsideOptions.KeyPrefix is null: set it to a prefix such as \"cacheaside:v1:\" (an empty string is allowed).")]
+    public void InvalidOption_IsReportedWhenTheContainerIsBuilt(string option, string expected)
+    {
+        Action<CacheAsideOptions> configure = option switch
+        {
+            "DefaultTtl" => o => o.DefaultTtl = TimeSpan.Zero,
+            "TtlJitter" => o => o.TtlJitter = 2,
+            "MaxKeyLength" => o => o.MaxKeyLength = 10,
+            _ => o => o.KeyPrefix = null!,
+        };
+
+        var problems = BuildExpectingProblems(builder => RegisterProxyFor(builder, typeof(IProductRepository)), configure);
+
+        Assert.That(problems, Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void UnparsableConfigurationString_IsReportedWithoutThePassword()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterCacheAside(o => o.RedisConfiguration = "localhost:6379,password=hunter2,syncTimeout=soon");
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        Assert.That(thrown!.Message, Does.StartWith("CacheAside is not configured correctly: CacheAsideOptions.RedisConfiguration cannot be parsed"));
+        Assert.That(thrown.Message, Does.Not.Contain("hunter2"));
+    }
+
+    [Test]
+    public void SeveralMistakes_AreAllListedInOneException()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside(o => o.DefaultTtl = TimeSpan.FromSeconds(-1));
+        RegisterProxyFor(builder, typeof(IVoidCached));
+        RegisterProxyFor(builder, typeof(IUnknownPlaceholder));
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        Assert.That(thrown!.Message, Is.EqualTo(string.Join(Environment.NewLine,
+            "CacheAside found 3 configuration problems:",
+            "  - CacheAsideOptions.DefaultTtl is -00:00:01: set it to a positive time span.",
+            "  - IVoidCached.Refresh(): [Cached] needs a result to store, but the method returns void: return T, Task<T> or ValueTask<T>, or remove [Cached].",
+            "  - IUnknownPlaceholder.Get(int): [Cached] key template \"product:{productId}\" names {productId}, but the method has no parameter 'productId' (its parameters are id): name one of them.")));
+    }
+
+    [Test]
+    public void ValidRegistration_Builds()
+    {
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
+
+        Assert.That(harness.Service, Is.Not.Null);
+    }
+
+    private static TestCaseData Case<TService>(string expected) =>
+        new TestCaseData(typeof(TService), expected).SetArgDisplayNames(typeof(TService).Name);
+
+    private static IReadOnlyList<string> BuildExpectingProblems(Action<ContainerBuilder> register, Action<CacheAsideOptions>? configure = null)
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside(configure);
+        register(builder);
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        return thrown!.Problems;
+    }
+
+    /// <summary>Registers a proxy-generated stand-in implementation of <paramref name="service"/> with EnableCacheAside.</summary>
+    private static void RegisterProxyFor(ContainerBuilder builder, Type service)
+    {
+        var register = typeof(ValidationTests).GetMethod(nameof(RegisterStandIn), BindingFlags.NonPublic | BindingFlags.Static)!;
+        register.MakeGenericMethod(service).Invoke(null, [builder]);
+    }
+
+    private static void RegisterStandIn<TService>(ContainerBuilder builder)
+        where TService : class =>
+        builder.Register(_ => StandIn.For<TService>()).As<TService>().EnableCacheAside();
+}
