@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the demo against a Redis it brings up itself: Docker Compose where a Docker engine runs,
+# otherwise a private redis-server on a free loopback port (installed when missing), stopped at exit.
+# Arguments are passed to the demo (try --help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/redis.sh
+
+if [ -n "${CACHEASIDE_REDIS:-}" ]; then
+  redis="$CACHEASIDE_REDIS"
+elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+  echo "Starting Redis with Docker Compose..." >&2
+  docker compose up -d --wait >&2
+  redis="localhost:6379"
+else
+  ensure_redis_server
+  port=$(free_port)
+  dir=$(mktemp -d)
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" --daemonize no >"$dir/redis.log" 2>&1 &
+  server=$!
+  trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$dir"' EXIT
+  for _ in $(seq 1 100); do
+    if redis-cli -p "$port" ping >/dev/null 2>&1; then break; fi
+    sleep 0.05
+  done
+  echo "No Docker engine here: started redis-server on 127.0.0.1:$port for this run." >&2
+  redis="127.0.0.1:$port"
+fi
+
+export CACHEASIDE_REDIS="$redis"
+dotnet run --project CacheAside.Demo -c Release -- "$@"
