@@ -115,18 +115,7 @@ internal static class TypeNames
             return;
         }
 
-        if (type.IsNested)
-        {
-            // Outer generic arguments belong to the nested type's own list, so name the outer type bare.
-            AppendDefinitionName(builder, type.DeclaringType!);
-            builder.Append('+');
-        }
-        else if (!string.IsNullOrEmpty(type.Namespace))
-        {
-            builder.Append(type.Namespace).Append('.');
-        }
-
-        AppendBareName(builder, type);
+        AppendQualifiedName(builder, type);
         if (type.IsGenericType)
         {
             builder.Append('<');
@@ -145,11 +134,15 @@ internal static class TypeNames
         }
     }
 
-    private static void AppendDefinitionName(StringBuilder builder, Type type)
+    /// <summary>
+    /// Namespace, outer types and name with its arity (<c>Pair`2</c>: Pair&lt;T&gt; and Pair&lt;T1,T2&gt; differ).
+    /// Outer types are named bare: their generic arguments are in the nested type's own list.
+    /// </summary>
+    private static void AppendQualifiedName(StringBuilder builder, Type type)
     {
         if (type.IsNested)
         {
-            AppendDefinitionName(builder, type.DeclaringType!);
+            AppendQualifiedName(builder, type.DeclaringType!);
             builder.Append('+');
         }
         else if (!string.IsNullOrEmpty(type.Namespace))
@@ -157,12 +150,6 @@ internal static class TypeNames
             builder.Append(type.Namespace).Append('.');
         }
 
-        AppendBareName(builder, type);
-    }
-
-    private static void AppendBareName(StringBuilder builder, Type type)
-    {
-        // Keep the arity ("`2"): Pair<T> and Pair<T1,T2> are different types.
         builder.Append(type.Name);
     }
 }
