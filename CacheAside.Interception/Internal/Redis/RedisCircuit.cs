@@ -103,8 +103,9 @@ internal sealed class RedisCircuit
                         pending = s.Command(s.State);
                         return Outcome.FromResult(await pending.WaitAsync(s.Budget, s.Time).ConfigureAwait(false));
                     }
-                    catch (TimeoutException) when (pending is { IsCompleted: false })
+                    catch (TimeoutException) when (pending is not null && !pending.IsFaulted)
                     {
+                        // WaitAsync gave up on the budget; the command itself did not time out.
                         Abandon(pending);
                         return Outcome.FromException<RedisValue>(new RedisBudgetExceededException(s.Budget));
                     }
