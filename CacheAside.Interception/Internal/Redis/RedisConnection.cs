@@ -12,9 +12,6 @@ internal static class RedisConnection
     /// <summary>How long the first connection may take when the configuration string does not say.</summary>
     internal static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>The least the startup PING waits, however short the budget of later commands.</summary>
-    private static readonly TimeSpan s_minimumStartupWait = TimeSpan.FromSeconds(1);
-
     /// <summary>Parses the configuration string; a problem when it cannot be parsed (the password never shown).</summary>
     public static ConfigurationOptions? Parse(string configuration, List<string> problems)
     {
@@ -81,22 +78,15 @@ internal static class RedisConnection
         Exception error;
         try
         {
-            // Awaited with a wait of its own: the first command of a fresh process is slower than the
-            // budget of later ones (code is still being compiled), and startup may afford a second.
-            var ping = connection.GetDatabase(options.Database).PingAsync();
-            var wait = TimeSpan.FromMilliseconds(Math.Max(connection.TimeoutMilliseconds, s_minimumStartupWait.TotalMilliseconds));
-            if (ping.Wait(wait))
-            {
-                Log.Connected(logger, endpoints, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                return true;
-            }
-
-            RedisCircuit.Abandon(ping);
-            error = new RedisBudgetExceededException(wait);
+            // The synchronous API, as OnBuilt is synchronous: waiting on a task would hold a thread that
+            // the reply itself needs. Bounded by the multiplexer's syncTimeout.
+            connection.GetDatabase(options.Database).Ping();
+            Log.Connected(logger, endpoints, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return true;
         }
         catch (Exception ex)
         {
-            error = ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : ex;
+            error = ex;
         }
 
         if (RedisErrors.IsAuthenticationFailure(error))
