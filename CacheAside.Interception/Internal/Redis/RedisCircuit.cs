@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using CacheAside.Interception.Internal.Diagnostics;
 using Polly;
 using Polly.CircuitBreaker;
@@ -107,7 +108,7 @@ internal sealed class RedisCircuit
                     {
                         // WaitAsync gave up on the budget; the command itself did not time out.
                         Abandon(pending);
-                        return Outcome.FromException<RedisValue>(new RedisBudgetExceededException(s.Budget));
+                        return Outcome.FromException<RedisValue>(BudgetExceeded(s.Budget));
                     }
                     catch (Exception ex)
                     {
@@ -122,6 +123,10 @@ internal sealed class RedisCircuit
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <summary>The error of an async command that did not answer within the budget; <see cref="RedisErrors.Describe"/> shows its message.</summary>
+    internal static TimeoutException BudgetExceeded(TimeSpan budget) =>
+        new($"no answer within {budget.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms (CacheAsideOptions.RedisTimeout)");
 
     /// <summary>Lets a command that ran past its budget finish unwatched: its later error is observed, never reported as unobserved.</summary>
     internal static void Abandon(Task pending) =>

@@ -33,8 +33,8 @@ internal static class RedisErrors
     public static string Describe(Exception error) => error switch
     {
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
-        RedisBudgetExceededException budget => budget.Message,
-        RedisTimeoutException => "no answer within the multiplexer's syncTimeout",
+        RedisTimeoutException => "no answer within the multiplexer's timeout (syncTimeout or asyncTimeout)",
+        TimeoutException budget => budget.Message,
         RedisConnectionException connection => "connection " + connection.FailureType,
         RedisServerException server => "server error " + ErrorCode(server.Message),
         BrokenCircuitException => "skipped: the circuit breaker is open",
