@@ -32,8 +32,6 @@ internal sealed class RedisCacheStore
 
     public IConnectionMultiplexer Connection => _connection;
 
-    public RedisCircuit Circuit => _circuit;
-
     public ReadResult Get(string key) =>
         ReadResult.From(_circuit.Execute(static s => s.Store.Database.StringGet(s.Key), (Store: this, Key: key)));
 

@@ -21,7 +21,6 @@ namespace CacheAside.Interception.Internal.Redis;
 internal sealed class RedisCircuit
 {
     private readonly ResiliencePipeline<RedisValue> _pipeline;
-    private readonly CircuitBreakerStateProvider _state = new();
 
     public RedisCircuit(CacheAsideOptions options, CacheAsideTelemetry telemetry)
     {
@@ -31,7 +30,6 @@ internal sealed class RedisCircuit
             MinimumThroughput = options.CircuitBreakerMinimumThroughput,
             SamplingDuration = options.CircuitBreakerSamplingDuration,
             BreakDuration = options.CircuitBreakerBreakDuration,
-            StateProvider = _state,
             ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Exception is { } error && !RedisErrors.IsWrongType(error)),
             OnOpened = args =>
             {
@@ -54,9 +52,6 @@ internal sealed class RedisCircuit
             .AddCircuitBreaker(breaker)
             .Build();
     }
-
-    /// <summary>Gets the breaker's state, for diagnostics and tests.</summary>
-    public CircuitState State => _state.CircuitState;
 
     /// <summary>Runs a synchronous command through the breaker; never throws for Redis.</summary>
     public Outcome<RedisValue> Execute<TState>(Func<TState, RedisValue> command, TState state)
