@@ -39,6 +39,24 @@ public sealed class AuthenticationTests
         Assert.That(harness.Logs.AllText, Does.Not.Contain(Password));
     }
 
+    [Test]
+    public async Task OutageOfAPasswordProtectedRedis_LogsNoPassword_AtAnyLevel()
+    {
+        using var server = RedisServer.Start("--requirepass", Password);
+        var store = new ProductStore();
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, $"{server.Endpoint},password={Password}", o => o.CircuitBreakerMinimumThroughput = 2);
+        await harness.Service.GetByIdAsync(1);
+        server.Kill();
+
+        await harness.Service.GetByIdAsync(1);
+        harness.Service.GetById(2);
+        await harness.Service.UpdateAsync(store.Row(3)!);
+        harness.Service.GetById(4);
+
+        Assert.That(harness.Logs.Entries.Select(e => e.Level), Does.Contain(LogLevel.Debug), "the full errors were logged at Debug");
+        Assert.That(harness.Logs.AllText, Does.Not.Contain(Password));
+    }
+
     [TestCase(",password=Wrong-" + Password, TestName = "WrongPassword_FailsTheBuildFast_WithAMessageWithoutThePassword")]
     [TestCase("", TestName = "MissingPassword_FailsTheBuildFast")]
     public void RejectedCredentials_FailTheBuildFast_WithoutShowingThePassword(string passwordPart)
