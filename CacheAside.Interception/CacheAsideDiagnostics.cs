@@ -18,11 +18,24 @@ public static class CacheAsideDiagnostics
     /// <summary>Histogram of the time intercepted calls took, in seconds, the implementation's time included; tagged like <see cref="Calls"/>.</summary>
     public const string CallDuration = "cacheaside.call.duration";
 
-    /// <summary>Counter of Redis commands that failed or timed out, tagged with <see cref="CommandTag"/> and <see cref="ErrorTypeTag"/>.</summary>
+    /// <summary>
+    /// Counter of Redis commands that failed or timed out, tagged with <see cref="CommandTag"/> and
+    /// <see cref="ErrorTypeTag"/>. Commands skipped while the circuit breaker is open are not counted here:
+    /// they show as <c>bypass</c> calls and in <see cref="CircuitStateChanges"/>.
+    /// </summary>
     public const string RedisErrors = "cacheaside.redis.errors";
 
     /// <summary>Counter of stored entries that could not be read and were treated as misses, tagged with <see cref="MethodTag"/>.</summary>
     public const string CorruptEntries = "cacheaside.corrupt_entries";
+
+    /// <summary>
+    /// Counter of circuit breaker state changes, tagged with <see cref="CircuitStateTag"/>. An <c>open</c>
+    /// means Redis is being skipped; a <c>closed</c> after it means caching resumed.
+    /// </summary>
+    public const string CircuitStateChanges = "cacheaside.redis.circuit.state_changes";
+
+    /// <summary>Tag: the state the circuit breaker moved to, <c>open</c>, <c>half_open</c> or <c>closed</c>.</summary>
+    public const string CircuitStateTag = "cacheaside.redis.circuit.state";
 
     /// <summary>Tag: <c>read</c>, <c>write</c> or <c>invalidate</c>.</summary>
     public const string OperationTag = "cacheaside.operation";

@@ -12,7 +12,9 @@ public sealed class CacheAsideOptions
     /// <summary>
     /// Gets or sets the StackExchange.Redis configuration string used to connect when the container has no
     /// <see cref="StackExchange.Redis.IConnectionMultiplexer"/> of its own. Passwords and TLS settings go here
-    /// (<c>host:6379,password=…,ssl=true</c>); the password is never logged.
+    /// (<c>host:6379,password=…,ssl=true</c>); the password is never logged. When the string sets no
+    /// <c>connectTimeout</c>, CacheAside waits 1 second for the first connection rather than
+    /// StackExchange.Redis's 5, so a container whose Redis is down still builds quickly.
     /// </summary>
     /// <value>The default is <c>localhost:6379</c>.</value>
     public string RedisConfiguration { get; set; } = "localhost:6379";
@@ -53,11 +55,72 @@ public sealed class CacheAsideOptions
     /// <value>The default is <see langword="null"/>: <see cref="JsonSerializerDefaults.General"/> settings.</value>
     public JsonSerializerOptions? SerializerOptions { get; set; }
 
-    /// <summary>Gets or sets the clock used for elapsed times.</summary>
+    /// <summary>
+    /// Gets or sets the time budget of every Redis command the cache issues (GET, SET, DEL). A command that
+    /// has not answered within it counts as failed: a read goes to the implementation, a write's
+    /// invalidation is reported as failed. Async methods await Redis with this budget and never block a
+    /// thread.
+    /// </summary>
+    /// <remarks>
+    /// Synchronous methods use the synchronous Redis API, which is bounded by the multiplexer's
+    /// <c>syncTimeout</c>. For the multiplexer CacheAside creates from <see cref="RedisConfiguration"/>,
+    /// <c>syncTimeout</c> and <c>asyncTimeout</c> are set to this budget, whatever the configuration string
+    /// says. A multiplexer registered in the container keeps its own <c>syncTimeout</c> (5 seconds unless
+    /// set): synchronous methods then wait up to that long, and a warning at startup says so.
+    /// </remarks>
+    /// <value>The default is 50 milliseconds, ample for Redis on the same network (a GET answers in well under a millisecond there). Must be positive.</value>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Gets or sets the share of failed Redis commands, within <see cref="CircuitBreakerSamplingDuration"/>,
+    /// at which the circuit breaker opens: Redis is then skipped, at no Redis cost, for
+    /// <see cref="CircuitBreakerBreakDuration"/>, after which one call probes it.
+    /// </summary>
+    /// <value>The default is <c>0.5</c>. Must be greater than 0 and at most 1.</value>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>
+    /// Gets or sets how many Redis commands, within <see cref="CircuitBreakerSamplingDuration"/>, the circuit
+    /// breaker needs to see before it may open, so that one failure on a quiet service does not open it.
+    /// </summary>
+    /// <value>The default is 10. Must be at least 2.</value>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>Gets or sets the window over which the circuit breaker counts failed Redis commands.</summary>
+    /// <value>The default is 10 seconds. Must be at least 0.5 seconds.</value>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how long the open circuit breaker skips Redis before letting one call probe it. Calls
+    /// in that time go straight to their implementations (outcome <see cref="CacheOutcome.Bypass"/> with
+    /// <see cref="CacheEventDetails.CircuitOpen"/>); writes report <see cref="CacheOutcome.InvalidationFailed"/>.
+    /// </summary>
+    /// <value>The default is 5 seconds. Must be at least 0.5 seconds.</value>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets whether a Redis failure, a timeout or an open circuit breaker throws a
+    /// <see cref="CacheUnavailableException"/> to the caller instead of being absorbed. For teams that
+    /// prefer to know: a read then fails instead of reaching the implementation, and a write whose
+    /// invalidation failed throws after the write itself succeeded.
+    /// </summary>
+    /// <remarks>
+    /// Entries that cannot be read (corrupt, another shape of the type, another Redis type) are still
+    /// misses that are overwritten: they are not Redis failures, and the cache heals them.
+    /// </remarks>
+    /// <value>The default is <see langword="false"/>: Redis problems never reach the caller.</value>
+    public bool ThrowOnRedisErrors { get; set; }
+
+    /// <summary>
+    /// Gets or sets the clock used for elapsed times, the <see cref="RedisTimeout"/> of async commands and
+    /// the circuit breaker's windows; tests can pass a fake clock.
+    /// </summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal const int MinimumKeyLength = 64;
+
+    private static readonly TimeSpan s_minimumBreakerWindow = TimeSpan.FromSeconds(0.5);
 
     internal IEnumerable<string> Validate()
     {
@@ -94,6 +157,31 @@ public sealed class CacheAsideOptions
         if (TimeProvider is null)
         {
             yield return "CacheAsideOptions.TimeProvider is null: leave it at TimeProvider.System or set a clock.";
+        }
+
+        if (RedisTimeout <= TimeSpan.Zero || RedisTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            yield return $"CacheAsideOptions.RedisTimeout is {RedisTimeout}: set it to a positive time span, such as the default of 50 ms for Redis on the same network.";
+        }
+
+        if (double.IsNaN(CircuitBreakerFailureRatio) || CircuitBreakerFailureRatio <= 0 || CircuitBreakerFailureRatio > 1)
+        {
+            yield return $"CacheAsideOptions.CircuitBreakerFailureRatio is {CircuitBreakerFailureRatio}: set it above 0 and at most 1 (0.5 opens the breaker when half the Redis commands fail).";
+        }
+
+        if (CircuitBreakerMinimumThroughput < 2)
+        {
+            yield return $"CacheAsideOptions.CircuitBreakerMinimumThroughput is {CircuitBreakerMinimumThroughput}: set it to at least 2.";
+        }
+
+        if (CircuitBreakerSamplingDuration < s_minimumBreakerWindow || CircuitBreakerSamplingDuration > TimeSpan.FromDays(1))
+        {
+            yield return $"CacheAsideOptions.CircuitBreakerSamplingDuration is {CircuitBreakerSamplingDuration}: set it between 0.5 seconds and 1 day.";
+        }
+
+        if (CircuitBreakerBreakDuration < s_minimumBreakerWindow || CircuitBreakerBreakDuration > TimeSpan.FromDays(1))
+        {
+            yield return $"CacheAsideOptions.CircuitBreakerBreakDuration is {CircuitBreakerBreakDuration}: set it between 0.5 seconds and 1 day.";
         }
     }
 }

@@ -21,4 +21,10 @@ public enum CacheEventDetails
 
     /// <summary>The result was not stored: a <see langword="null"/> result of a method that does not cache them.</summary>
     NotStored = 16,
+
+    /// <summary>
+    /// Redis was not asked: the circuit breaker is open after repeated Redis failures (see
+    /// <see cref="CacheAsideOptions.CircuitBreakerBreakDuration"/>). The call cost no Redis time.
+    /// </summary>
+    CircuitOpen = 32,
 }

@@ -9,7 +9,11 @@ public enum CacheOutcome
     /// <summary>A read Redis had no usable entry for; the implementation was called and its result stored.</summary>
     Miss,
 
-    /// <summary>A read that went to the implementation because Redis failed or timed out.</summary>
+    /// <summary>
+    /// A read that went to the implementation because Redis failed, did not answer within
+    /// <see cref="CacheAsideOptions.RedisTimeout"/>, or was skipped by the open circuit breaker
+    /// (<see cref="CacheEventDetails.CircuitOpen"/>). Nothing was stored.
+    /// </summary>
     Bypass,
 
     /// <summary>A write that completed and whose keys were deleted from Redis.</summary>
@@ -19,8 +23,8 @@ public enum CacheOutcome
     NotInvalidated,
 
     /// <summary>
-    /// A write that completed but whose delete failed because Redis failed or timed out: the old entries
-    /// live until their time to live ends.
+    /// A write that completed but whose delete failed because Redis failed, timed out or was skipped by the
+    /// open circuit breaker: the old entries live until their time to live ends.
     /// </summary>
     InvalidationFailed,
 }

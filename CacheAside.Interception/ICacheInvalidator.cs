@@ -12,8 +12,10 @@ namespace CacheAside.Interception;
 /// it names exactly the entry a read of <c>[Cached("product:{id}")]</c> stored. A plain string is used as it is.
 /// </para>
 /// <para>
-/// Like every cache operation, invalidation never throws because Redis failed: it returns
-/// <see langword="false"/>, logs and counts the failure, and the old entry lives until its time to live ends.
+/// Like every cache operation, invalidation never throws because Redis failed, timed out or was skipped by
+/// the open circuit breaker: it returns <see langword="false"/>, logs and counts the failure, and the old
+/// entry lives until its time to live ends. With <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> on, it
+/// throws <see cref="CacheUnavailableException"/> instead.
 /// </para>
 /// </remarks>
 public interface ICacheInvalidator

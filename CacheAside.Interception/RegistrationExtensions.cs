@@ -43,8 +43,9 @@ public static class RegistrationExtensions
     /// and the options are checked; all mistakes are reported together in one
     /// <see cref="CacheAsideConfigurationException"/>. Then Redis is pinged once: if it does not answer, a
     /// warning is logged and the container is built anyway, with calls going to their implementations until
-    /// Redis is back. An <c>ILoggerFactory</c> and any <see cref="ICacheAsideObserver"/> registered in the
-    /// container are used.
+    /// Redis is back. If Redis refuses the credentials (a wrong <c>password=</c>), that is a configuration
+    /// mistake: the build fails with a <see cref="CacheAsideConfigurationException"/> that names no password.
+    /// An <c>ILoggerFactory</c> and any <see cref="ICacheAsideObserver"/> registered in the container are used.
     /// </remarks>
     /// <param name="builder">The container builder.</param>
     /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
@@ -63,15 +64,18 @@ public static class RegistrationExtensions
 
         builder.Register(_ => new PlanCatalog(options)).SingleInstance();
         // Resolved only after OnBuilt validated the configuration string, so it parses here.
-        builder.Register(c => RedisConnection.Connect(RedisConnection.Parse(options.RedisConfiguration, [])!))
+        builder.Register(c => RedisConnection.Connect(options.RedisConfiguration, options))
             .As<IConnectionMultiplexer>()
             .WithMetadata(OwnMultiplexerMetadataKey, true)
             .SingleInstance()
             .IfNotRegistered(typeof(IConnectionMultiplexer));
-        builder.Register(c => new CacheAsideRuntime(
-                options,
-                new RedisCacheStore(c.Resolve<IConnectionMultiplexer>(), options.Database),
-                new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider)))
+        builder.Register(c =>
+            {
+                var telemetry = new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider);
+                var circuit = new RedisCircuit(options, telemetry);
+                var store = new RedisCacheStore(c.Resolve<IConnectionMultiplexer>(), options.Database, circuit, options.RedisTimeout, options.TimeProvider);
+                return new CacheAsideRuntime(options, store, telemetry);
+            })
             .SingleInstance();
         builder.Register(c => new ProxyFactory(c.Resolve<PlanCatalog>(), c.Resolve<CacheAsideRuntime>())).SingleInstance();
         builder.Register(c => new CacheInvalidator(c.Resolve<CacheAsideRuntime>())).As<ICacheInvalidator>().SingleInstance();
@@ -139,7 +143,17 @@ public static class RegistrationExtensions
         }
 
         var runtime = scope.Resolve<CacheAsideRuntime>();
-        RedisConnection.Ping(runtime.Store.Connection, options.Database, runtime.Telemetry.Logger);
+        var own = !scope.ComponentRegistry.Registrations.Any(IsUserMultiplexer);
+        try
+        {
+            RedisConnection.CheckAtStartup(runtime.Store.Connection, options, own, runtime.Telemetry.Logger);
+        }
+        catch (CacheAsideConfigurationException) when (own)
+        {
+            // The container is never handed out, so nobody else would stop the multiplexer's reconnecting.
+            runtime.Store.Connection.Dispose();
+            throw;
+        }
     }
 
     private static void ValidateServices(IComponentRegistration registration, List<string> problems)

@@ -1,3 +1,5 @@
+using CacheAside.Interception.Internal.Redis;
+
 namespace CacheAside.Interception.Internal;
 
 /// <summary>The explicit invalidation API: one <c>DEL</c> of the prefixed key, never throwing for Redis.</summary>
@@ -27,22 +29,25 @@ internal sealed class CacheInvalidator : ICacheInvalidator
         ArgumentNullException.ThrowIfNull(key);
         var started = _runtime.Telemetry.Start();
         var full = _runtime.Keys.Build(key);
-        var error = await _runtime.Store.DeleteAsync([full]).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return Completed(full, error, started);
+        var deleted = await _runtime.Store.DeleteAsync([full]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Completed(full, deleted, started);
     }
 
     public Task<bool> InvalidateAsync(CacheKeyInterpolatedStringHandler key, CancellationToken cancellationToken = default) =>
         InvalidateAsync(key.ToKeyText(), cancellationToken);
 
-    private bool Completed(string key, Exception? error, long started)
+    private bool Completed(string key, in WriteResult deleted, long started)
     {
-        if (error is not null)
+        if (deleted.Succeeded)
         {
-            _runtime.Telemetry.InvalidationFailed(Method, error, 1);
+            _runtime.Telemetry.Completed(CacheOperation.Invalidate, Method, key, CacheOutcome.Invalidated, started, CacheEventDetails.None);
+            return true;
         }
 
-        var outcome = error is null ? CacheOutcome.Invalidated : CacheOutcome.InvalidationFailed;
-        _runtime.Telemetry.Completed(CacheOperation.Invalidate, Method, key, outcome, started, CacheEventDetails.None);
-        return error is null;
+        _runtime.Telemetry.InvalidationFailed(Method, deleted.Error!, 1);
+        var flags = deleted.Status == WriteStatus.Skipped ? CacheEventDetails.CircuitOpen : CacheEventDetails.None;
+        _runtime.Telemetry.Completed(CacheOperation.Invalidate, Method, key, CacheOutcome.InvalidationFailed, started, flags);
+        _runtime.ThrowIfRequested("del", Method, deleted.Error!);
+        return false;
     }
 }

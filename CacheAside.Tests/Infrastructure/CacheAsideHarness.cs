@@ -1,5 +1,6 @@
 using Autofac;
 using CacheAside.Interception;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace CacheAside.Tests.Infrastructure;
@@ -11,12 +12,13 @@ namespace CacheAside.Tests.Infrastructure;
 public sealed class CacheAsideHarness<TService> : IDisposable
     where TService : class
 {
-    private CacheAsideHarness(IContainer container, string prefix, RecordingObserver observer, IConnectionMultiplexer connection)
+    private CacheAsideHarness(IContainer container, string prefix, RecordingObserver observer, LogCapture logs)
     {
         Container = container;
         Prefix = prefix;
         Observer = observer;
-        Redis = connection.GetDatabase();
+        Logs = logs;
+        Redis = container.Resolve<IConnectionMultiplexer>().GetDatabase();
         Service = container.Resolve<TService>();
     }
 
@@ -29,6 +31,9 @@ public sealed class CacheAsideHarness<TService> : IDisposable
 
     public RecordingObserver Observer { get; }
 
+    /// <summary>Gets every log message the container's CacheAside wrote, at every level.</summary>
+    public LogCapture Logs { get; }
+
     /// <summary>Gets the Redis database the cache uses, for checking entries directly.</summary>
     public IDatabase Redis { get; }
 
@@ -38,18 +43,36 @@ public sealed class CacheAsideHarness<TService> : IDisposable
     public static CacheAsideHarness<TService> Create(TService implementation, Action<CacheAsideOptions>? configure = null, IConnectionMultiplexer? connection = null)
     {
         connection ??= SharedRedis.Connection;
+        return Build(implementation, configure, builder => builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned());
+    }
+
+    /// <summary>
+    /// Builds a container that connects by itself, from <paramref name="redisConfiguration"/>, as a user who
+    /// registers no multiplexer does: the multiplexer and its settings are CacheAside's.
+    /// </summary>
+    public static CacheAsideHarness<TService> CreateConnecting(TService implementation, string redisConfiguration, Action<CacheAsideOptions>? configure = null) =>
+        Build(implementation, o =>
+        {
+            o.RedisConfiguration = redisConfiguration;
+            configure?.Invoke(o);
+        });
+
+    private static CacheAsideHarness<TService> Build(TService implementation, Action<CacheAsideOptions>? configure, Action<ContainerBuilder>? register = null)
+    {
         var prefix = $"test:{Guid.NewGuid():N}:";
         var observer = new RecordingObserver();
+        var logs = new LogCapture();
         var builder = new ContainerBuilder();
-        builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        register?.Invoke(builder);
         builder.RegisterInstance(observer).As<ICacheAsideObserver>();
+        builder.RegisterInstance(logs).As<ILoggerFactory>();
         builder.RegisterCacheAside(o =>
         {
             o.KeyPrefix = prefix;
             configure?.Invoke(o);
         });
         builder.RegisterInstance(implementation).As<TService>().ExternallyOwned().EnableCacheAside();
-        return new CacheAsideHarness<TService>(builder.Build(), prefix, observer, connection);
+        return new CacheAsideHarness<TService>(builder.Build(), prefix, observer, logs);
     }
 
     /// <summary>The full Redis key for a key rendered without the prefix.</summary>

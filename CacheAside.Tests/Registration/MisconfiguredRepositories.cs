@@ -28,6 +28,24 @@ public interface IOutParameterCached
     bool TryGet(int id, out string value);
 }
 
+public interface IRefParameterCached
+{
+    [Cached("value:{id}")]
+    string Get(int id, ref int version);
+}
+
+public interface IInParameterCached
+{
+    [Cached("value:{id}")]
+    string Get(in int id);
+}
+
+public interface IInvalidatesUnknownProperty
+{
+    [Invalidates("product:{product.Code}")]
+    void Update(Product product);
+}
+
 public interface IUnknownPlaceholder
 {
     [Cached("product:{productId}")]

@@ -19,6 +19,9 @@ public sealed class ValidationTests
         yield return Case<ITaskCached>("ITaskCached.RefreshAsync(): [Cached] needs a result to store, but the method returns Task: return T, Task<T> or ValueTask<T>, or remove [Cached].");
         yield return Case<IValueTaskCached>("IValueTaskCached.RefreshAsync(): [Cached] needs a result to store, but the method returns ValueTask: return T, Task<T> or ValueTask<T>, or remove [Cached].");
         yield return Case<IOutParameterCached>("IOutParameterCached.TryGet(int, out string): [Cached] cannot cache a method with the out parameter 'value': a hit would not set it; pass it by value, or remove [Cached].");
+        yield return Case<IRefParameterCached>("IRefParameterCached.Get(int, ref int): [Cached] cannot cache a method with the ref parameter 'version': a hit would not set it; pass it by value, or remove [Cached].");
+        yield return Case<IInParameterCached>("IInParameterCached.Get(in int): [Cached] cannot cache a method with the in parameter 'id': a hit would not set it; pass it by value, or remove [Cached].");
+        yield return Case<IInvalidatesUnknownProperty>("IInvalidatesUnknownProperty.Update(Product): [Invalidates] key template \"product:{product.Code}\" names {product.Code}, but Product has no public property 'Code' (the properties of Product are Id, Name, Price): fix the property path.");
         yield return Case<IUnknownPlaceholder>("IUnknownPlaceholder.Get(int): [Cached] key template \"product:{productId}\" names {productId}, but the method has no parameter 'productId' (its parameters are id): name one of them.");
         yield return Case<IUnknownProperty>("IUnknownProperty.Get(OrderQuery): [Cached] key template \"orders:{query.Customer}\" names {query.Customer}, but OrderQuery has no public property 'Customer' (the properties of OrderQuery are CustomerId, Region): fix the property path.");
         yield return Case<INonPositiveTtl>("INonPositiveTtl.Get(): [Cached] has TtlSeconds = 0: set a positive number of seconds, or leave it unset for CacheAsideOptions.DefaultTtl (00:05:00).");
@@ -71,6 +74,14 @@ public sealed class ValidationTests
     [TestCase("TtlJitter", "CacheAsideOptions.TtlJitter is 2: set it between 0 (no jitter) and 1 (up to double the TTL).")]
     [TestCase("MaxKeyLength", "CacheAsideOptions.MaxKeyLength is 10: set it to at least 64.")]
     [TestCase("KeyPrefix", "CacheAsideOptions.KeyPrefix is null: set it to a prefix such as \"cacheaside:v1:\" (an empty string is allowed).")]
+    [TestCase("Database", "CacheAsideOptions.Database is -2: set it to -1 (the connection's default) or a database number.")]
+    [TestCase("TimeProvider", "CacheAsideOptions.TimeProvider is null: leave it at TimeProvider.System or set a clock.")]
+    [TestCase("RedisConfiguration", "CacheAsideOptions.RedisConfiguration is null: set it to a StackExchange.Redis configuration string such as \"localhost:6379\", or register an IConnectionMultiplexer.")]
+    [TestCase("RedisTimeout", "CacheAsideOptions.RedisTimeout is 00:00:00: set it to a positive time span, such as the default of 50 ms for Redis on the same network.")]
+    [TestCase("CircuitBreakerFailureRatio", "CacheAsideOptions.CircuitBreakerFailureRatio is 0: set it above 0 and at most 1 (0.5 opens the breaker when half the Redis commands fail).")]
+    [TestCase("CircuitBreakerMinimumThroughput", "CacheAsideOptions.CircuitBreakerMinimumThroughput is 1: set it to at least 2.")]
+    [TestCase("CircuitBreakerSamplingDuration", "CacheAsideOptions.CircuitBreakerSamplingDuration is 00:00:00.1000000: set it between 0.5 seconds and 1 day.")]
+    [TestCase("CircuitBreakerBreakDuration", "CacheAsideOptions.CircuitBreakerBreakDuration is 2.00:00:00: set it between 0.5 seconds and 1 day.")]
     public void InvalidOption_IsReportedWhenTheContainerIsBuilt(string option, string expected)
     {
         Action<CacheAsideOptions> configure = option switch
@@ -78,6 +89,14 @@ public sealed class ValidationTests
             "DefaultTtl" => o => o.DefaultTtl = TimeSpan.Zero,
             "TtlJitter" => o => o.TtlJitter = 2,
             "MaxKeyLength" => o => o.MaxKeyLength = 10,
+            "Database" => o => o.Database = -2,
+            "TimeProvider" => o => o.TimeProvider = null!,
+            "RedisConfiguration" => o => o.RedisConfiguration = null!,
+            "RedisTimeout" => o => o.RedisTimeout = TimeSpan.Zero,
+            "CircuitBreakerFailureRatio" => o => o.CircuitBreakerFailureRatio = 0,
+            "CircuitBreakerMinimumThroughput" => o => o.CircuitBreakerMinimumThroughput = 1,
+            "CircuitBreakerSamplingDuration" => o => o.CircuitBreakerSamplingDuration = TimeSpan.FromMilliseconds(100),
+            "CircuitBreakerBreakDuration" => o => o.CircuitBreakerBreakDuration = TimeSpan.FromDays(2),
             _ => o => o.KeyPrefix = null!,
         };
 

@@ -15,6 +15,8 @@ internal static class CacheAsideMetrics
 
     public static readonly Counter<long> CorruptEntries = s_meter.CreateCounter<long>(CacheAsideDiagnostics.CorruptEntries, "{entry}", "Stored entries that could not be read and were treated as misses.");
 
+    public static readonly Counter<long> CircuitStateChanges = s_meter.CreateCounter<long>(CacheAsideDiagnostics.CircuitStateChanges, "{change}", "Circuit breaker state changes around Redis, by new state.");
+
     public static string Name(CacheOperation operation) => operation switch
     {
         CacheOperation.Read => "read",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using CacheAside.Interception.Internal.Redis;
 using Microsoft.Extensions.Logging;
 
 namespace CacheAside.Interception.Internal.Diagnostics;
@@ -52,13 +53,46 @@ internal sealed class CacheAsideTelemetry
     public void RedisFailed(string command, string method, Exception error)
     {
         CountRedisError(command, error);
-        Log.RedisFailed(Logger, command, method, error.GetType().Name, error.Message);
+        Log.RedisFailed(Logger, command, method, error.GetType().Name, RedisErrors.Describe(error));
+        Log.RedisFailedDetail(Logger, command, method, error);
     }
 
+    /// <summary>A write completed but its keys could not be deleted (Redis failed, or the open breaker skipped it).</summary>
     public void InvalidationFailed(string method, Exception error, int keyCount)
     {
-        CountRedisError("del", error);
-        Log.InvalidationFailed(Logger, method, error.GetType().Name, error.Message, keyCount);
+        if (!RedisErrors.IsCircuitOpen(error))
+        {
+            CountRedisError("del", error);
+        }
+
+        Log.InvalidationFailed(Logger, method, error.GetType().Name, RedisErrors.Describe(error), keyCount);
+        Log.RedisFailedDetail(Logger, "del", method, error);
+    }
+
+    public void CircuitOpened(TimeSpan breakDuration, Exception? lastError)
+    {
+        CountCircuitState("open");
+        Log.CircuitOpened(Logger, lastError is null ? "none" : RedisErrors.Describe(lastError), breakDuration.TotalMilliseconds);
+    }
+
+    public void CircuitHalfOpened()
+    {
+        CountCircuitState("half_open");
+        Log.CircuitHalfOpened(Logger);
+    }
+
+    public void CircuitClosed()
+    {
+        CountCircuitState("closed");
+        Log.CircuitClosed(Logger);
+    }
+
+    private static void CountCircuitState(string state)
+    {
+        if (CacheAsideMetrics.CircuitStateChanges.Enabled)
+        {
+            CacheAsideMetrics.CircuitStateChanges.Add(1, new KeyValuePair<string, object?>(CacheAsideDiagnostics.CircuitStateTag, state));
+        }
     }
 
     public void CorruptEntry(string method, string reason)

@@ -4,15 +4,16 @@ namespace CacheAside.Interception.Internal.Diagnostics;
 
 /// <summary>
 /// Every log message CacheAside writes. Keys are never logged at Information or above: they can carry
-/// personal data. Methods are named instead.
+/// personal data. Methods are named instead. Redis errors are described by kind, not by their messages,
+/// which StackExchange.Redis fills with key names; the full error goes to Debug.
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Warning, "Redis {Command} for {Method} failed ({ErrorType}: {ErrorMessage}); the call went on without the cache.")]
-    public static partial void RedisFailed(ILogger logger, string command, string method, string errorType, string errorMessage);
+    [LoggerMessage(1, LogLevel.Warning, "Redis {Command} for {Method} failed ({ErrorType}: {Reason}); the call went on without the cache.")]
+    public static partial void RedisFailed(ILogger logger, string command, string method, string errorType, string reason);
 
-    [LoggerMessage(2, LogLevel.Warning, "Invalidation after {Method} failed ({ErrorType}: {ErrorMessage}); the write succeeded, and {KeyCount} stale entr(y/ies) live until their time to live ends.")]
-    public static partial void InvalidationFailed(ILogger logger, string method, string errorType, string errorMessage, int keyCount);
+    [LoggerMessage(2, LogLevel.Warning, "Invalidation after {Method} failed ({ErrorType}: {Reason}); the write succeeded, and {KeyCount} stale entr(y/ies) live until their time to live ends.")]
+    public static partial void InvalidationFailed(ILogger logger, string method, string errorType, string reason, int keyCount);
 
     [LoggerMessage(3, LogLevel.Warning, "A cache entry for {Method} could not be read ({Reason}); it was treated as a miss and is overwritten.")]
     public static partial void CorruptEntry(ILogger logger, string method, string reason);
@@ -32,12 +33,27 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Information, "Connected to Redis at {Endpoints}; PING answered in {ElapsedMs:0.###} ms.")]
     public static partial void Connected(ILogger logger, string endpoints, double elapsedMs);
 
-    [LoggerMessage(9, LogLevel.Warning, "Redis at {Endpoints} did not answer PING at startup ({ErrorMessage}); calls go to their implementations until it does, and caching resumes by itself.")]
-    public static partial void NotConnected(ILogger logger, string endpoints, string errorMessage);
+    [LoggerMessage(9, LogLevel.Warning, "Redis at {Endpoints} did not answer PING at startup ({Reason}); calls go to their implementations until it does, and caching resumes by itself.")]
+    public static partial void NotConnected(ILogger logger, string endpoints, string reason);
 
     [LoggerMessage(10, LogLevel.Error, "The result of {Method} could not be serialized; it was returned uncached.")]
     public static partial void EncodeFailed(ILogger logger, string method, Exception exception);
 
     [LoggerMessage(11, LogLevel.Error, "{Method} runs uncached for these type arguments: {Problems}")]
     public static partial void InstantiationUncached(ILogger logger, string method, string problems);
+
+    [LoggerMessage(12, LogLevel.Debug, "Redis {Command} for {Method} failed.")]
+    public static partial void RedisFailedDetail(ILogger logger, string command, string method, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "Redis circuit breaker opened after repeated failures (last: {Reason}); Redis is skipped for {BreakDurationMs:0} ms, then one call probes it.")]
+    public static partial void CircuitOpened(ILogger logger, string reason, double breakDurationMs);
+
+    [LoggerMessage(14, LogLevel.Information, "Redis circuit breaker half-open: the next call probes Redis.")]
+    public static partial void CircuitHalfOpened(ILogger logger);
+
+    [LoggerMessage(15, LogLevel.Information, "Redis circuit breaker closed: Redis answered again, and caching resumed.")]
+    public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(16, LogLevel.Warning, "The IConnectionMultiplexer registered in the container has a syncTimeout of {SyncTimeoutMs} ms, longer than CacheAsideOptions.RedisTimeout ({BudgetMs:0.###} ms): synchronous cached methods may wait that long for Redis before going on without it. Set syncTimeout in its configuration to bound them; async methods keep the budget.")]
+    public static partial void SyncTimeoutAboveBudget(ILogger logger, int syncTimeoutMs, double budgetMs);
 }

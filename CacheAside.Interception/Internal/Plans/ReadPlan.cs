@@ -66,13 +66,26 @@ internal abstract class ReadPlan<T> : MethodPlan
             case ReadStatus.Failed:
                 Runtime.Telemetry.RedisFailed("get", Spec.Display, read.Error!);
                 return false;
+            case ReadStatus.Skipped:
+                flags |= CacheEventDetails.CircuitOpen;
+                return false;
             default:
                 return false;
         }
     }
 
     protected static CacheOutcome MissOrBypass(in ReadResult read) =>
-        read.Status == ReadStatus.Failed ? CacheOutcome.Bypass : CacheOutcome.Miss;
+        read.Unavailable ? CacheOutcome.Bypass : CacheOutcome.Miss;
+
+    /// <summary>When the GET could not be served and errors are to be thrown, reports the call and throws.</summary>
+    protected void ThrowIfRequested(in ReadResult read, string key, long started, CacheEventDetails flags)
+    {
+        if (read.Unavailable && Runtime.Options.ThrowOnRedisErrors)
+        {
+            Completed(key, CacheOutcome.Bypass, started, flags);
+            Runtime.ThrowIfRequested("get", Spec.Display, read.Error!);
+        }
+    }
 
     /// <summary>Encodes a result for storing; <see langword="false"/> when it is not to be stored.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A result the serializer rejects is returned uncached, never turned into an error.")]
@@ -109,10 +122,26 @@ internal abstract class ReadPlan<T> : MethodPlan
         }
     }
 
-    protected CacheEventDetails StoreFailed(Exception error)
+    /// <summary>Reports a SET that did not happen; throws when errors are to be thrown (the call is reported first).</summary>
+    protected CacheEventDetails StoreFailed(in WriteResult stored, string key, long started, CacheEventDetails flags)
     {
-        Runtime.Telemetry.RedisFailed("set", Spec.Display, error);
-        return CacheEventDetails.StoreFailed;
+        flags |= CacheEventDetails.StoreFailed;
+        if (stored.Status == WriteStatus.Skipped)
+        {
+            flags |= CacheEventDetails.CircuitOpen;
+        }
+        else
+        {
+            Runtime.Telemetry.RedisFailed("set", Spec.Display, stored.Error!);
+        }
+
+        if (Runtime.Options.ThrowOnRedisErrors)
+        {
+            Completed(key, CacheOutcome.Miss, started, flags);
+            Runtime.ThrowIfRequested("set", Spec.Display, stored.Error!);
+        }
+
+        return flags;
     }
 
     protected void Completed(string key, CacheOutcome outcome, long started, CacheEventDetails flags) =>
@@ -129,6 +158,7 @@ internal abstract class ReadPlan<T> : MethodPlan
             return cached;
         }
 
+        ThrowIfRequested(read, key, started, flags);
         var outcome = MissOrBypass(read);
         T result;
         try
@@ -144,10 +174,10 @@ internal abstract class ReadPlan<T> : MethodPlan
         // After a failed GET the SET would most likely fail too, only later: skip it.
         if (outcome == CacheOutcome.Miss && TryPrepareStore(result, out var payload, out var ttl, ref flags))
         {
-            var error = await Runtime.Store.SetAsync(key, payload, ttl).ConfigureAwait(false);
-            if (error is not null)
+            var stored = await Runtime.Store.SetAsync(key, payload, ttl).ConfigureAwait(false);
+            if (!stored.Succeeded)
             {
-                flags |= StoreFailed(error);
+                flags = StoreFailed(stored, key, started, flags);
             }
         }
         else if (result is null)

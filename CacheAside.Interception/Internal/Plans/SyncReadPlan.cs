@@ -30,6 +30,7 @@ internal sealed class SyncReadPlan<T> : ReadPlan<T>
             return;
         }
 
+        ThrowIfRequested(read, key, started, flags);
         var outcome = MissOrBypass(read);
         try
         {
@@ -44,10 +45,10 @@ internal sealed class SyncReadPlan<T> : ReadPlan<T>
         var result = (T)invocation.ReturnValue!;
         if (outcome == CacheOutcome.Miss && TryPrepareStore(result, out var payload, out var ttl, ref flags))
         {
-            var error = Runtime.Store.Set(key, payload, ttl);
-            if (error is not null)
+            var stored = Runtime.Store.Set(key, payload, ttl);
+            if (!stored.Succeeded)
             {
-                flags |= StoreFailed(error);
+                flags = StoreFailed(stored, key, started, flags);
             }
         }
         else if (result is null)

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using CacheAside.Interception.Internal.Diagnostics;
+using CacheAside.Interception.Internal.Redis;
 using Castle.DynamicProxy;
 using StackExchange.Redis;
 
@@ -40,31 +41,42 @@ internal abstract class WritePlan : MethodPlan
     protected void Invalidate(object?[] arguments, long started)
     {
         var keys = RenderKeys(arguments, out var names);
-        var error = keys is null ? null : Runtime.Store.Delete(keys);
-        Completed(keys, names, error, started);
+        var deleted = keys is null ? WriteResult.Done : Runtime.Store.Delete(keys);
+        Completed(keys, names, deleted, started);
     }
 
     protected async Task InvalidateAsync(object?[] arguments, long started)
     {
         var keys = RenderKeys(arguments, out var names);
-        var error = keys is null ? null : await Runtime.Store.DeleteAsync(keys).ConfigureAwait(false);
-        Completed(keys, names, error, started);
+        var deleted = keys is null ? WriteResult.Done : await Runtime.Store.DeleteAsync(keys).ConfigureAwait(false);
+        Completed(keys, names, deleted, started);
     }
 
-    private void Completed(RedisKey[]? keys, string[] names, Exception? error, long started)
+    /// <summary>
+    /// Reports the write. A delete that failed or was skipped leaves stale entries until their time to
+    /// live ends: that is logged at Warning with the method (never the keys), counted, and thrown only
+    /// when <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> asks for it — after the write succeeded.
+    /// </summary>
+    private void Completed(RedisKey[]? keys, string[] names, in WriteResult deleted, long started)
     {
         var outcome = CacheOutcome.Invalidated;
+        var flags = CacheEventDetails.None;
         if (keys is null)
         {
             outcome = CacheOutcome.InvalidationFailed;
         }
-        else if (error is not null)
+        else if (!deleted.Succeeded)
         {
             outcome = CacheOutcome.InvalidationFailed;
-            Runtime.Telemetry.InvalidationFailed(Spec.Display, error, keys.Length);
+            flags = deleted.Status == WriteStatus.Skipped ? CacheEventDetails.CircuitOpen : CacheEventDetails.None;
+            Runtime.Telemetry.InvalidationFailed(Spec.Display, deleted.Error!, keys.Length);
         }
 
-        Runtime.Telemetry.Completed(CacheOperation.Write, Spec.Display, names, outcome, started, CacheEventDetails.None);
+        Runtime.Telemetry.Completed(CacheOperation.Write, Spec.Display, names, outcome, started, flags);
+        if (deleted.Error is { } error)
+        {
+            Runtime.ThrowIfRequested("del", Spec.Display, error);
+        }
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A key the cache cannot render must not fail a write that succeeded.")]

@@ -12,6 +12,9 @@ internal enum ReadStatus
     /// <summary>Something other than a string is stored at the key (a list, say): unusable, and SET will replace it.</summary>
     WrongType,
 
-    /// <summary>Redis failed or timed out; see the error.</summary>
+    /// <summary>Redis failed or did not answer within the budget; see the error.</summary>
     Failed,
+
+    /// <summary>Redis was not asked: the circuit breaker is open.</summary>
+    Skipped,
 }

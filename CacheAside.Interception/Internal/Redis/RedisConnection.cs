@@ -9,6 +9,9 @@ namespace CacheAside.Interception.Internal.Redis;
 /// <summary>Connects to Redis for containers that bring no multiplexer of their own, and checks it at startup.</summary>
 internal static class RedisConnection
 {
+    /// <summary>How long the first connection may take when the configuration string does not say.</summary>
+    internal static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>Parses the configuration string; a problem when it cannot be parsed (the password never shown).</summary>
     public static ConfigurationOptions? Parse(string configuration, List<string> problems)
     {
@@ -34,31 +37,74 @@ internal static class RedisConnection
     /// Connects without giving up when Redis is down: the multiplexer keeps trying in the background, and
     /// calls go to their implementations until it succeeds.
     /// </summary>
-    public static IConnectionMultiplexer Connect(ConfigurationOptions configuration)
+    /// <remarks>
+    /// A cache is only worth asking when it answers at once, so the multiplexer is tuned for that:
+    /// <c>syncTimeout</c> and <c>asyncTimeout</c> are the budget; commands issued while disconnected fail at
+    /// once instead of queueing until they time out (<see cref="BacklogPolicy.FailFast"/>); and, unless the
+    /// configuration string says otherwise, the first connection is given <see cref="DefaultConnectTimeout"/>.
+    /// Everything else — password, user, TLS — is the configuration string's.
+    /// </remarks>
+    public static IConnectionMultiplexer Connect(string configuration, CacheAsideOptions cacheOptions)
     {
-        var options = configuration.Clone();
+        var options = ConfigurationOptions.Parse(configuration);
+        var budget = (int)Math.Ceiling(cacheOptions.RedisTimeout.TotalMilliseconds);
         options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.SyncTimeout = budget;
+        options.AsyncTimeout = budget;
+        if (!SetsOption(configuration, "connectTimeout"))
+        {
+            options.ConnectTimeout = (int)DefaultConnectTimeout.TotalMilliseconds;
+        }
+
         return ConnectionMultiplexer.Connect(options);
     }
 
-    /// <summary>Pings Redis once and logs what happened; the startup check of the seed's first step.</summary>
+    /// <summary>
+    /// Pings Redis once and logs what happened; the startup check of the seed's first step. A Redis that is
+    /// down is reported and tolerated; one that refuses the credentials is a configuration mistake and fails
+    /// the build, with a message that names no password.
+    /// </summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A Redis that does not answer at startup is reported, never fatal.")]
-    public static bool Ping(IConnectionMultiplexer connection, int database, ILogger logger)
+    public static bool CheckAtStartup(IConnectionMultiplexer connection, CacheAsideOptions options, bool own, ILogger logger)
     {
         var endpoints = string.Join(",", connection.GetEndPoints().Select(e => e.ToString()));
+        if (!own && connection.TimeoutMilliseconds > options.RedisTimeout.TotalMilliseconds)
+        {
+            Log.SyncTimeoutAboveBudget(logger, connection.TimeoutMilliseconds, options.RedisTimeout.TotalMilliseconds);
+        }
+
         var started = Stopwatch.GetTimestamp();
+        Exception error;
         try
         {
-            connection.GetDatabase(database).Ping();
+            // The synchronous API, as OnBuilt is synchronous: waiting on a task would hold a thread that
+            // the reply itself needs. Bounded by the multiplexer's syncTimeout.
+            connection.GetDatabase(options.Database).Ping();
             Log.Connected(logger, endpoints, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return true;
         }
         catch (Exception ex)
         {
-            Log.NotConnected(logger, endpoints, ex.Message);
-            return false;
+            error = ex;
         }
+
+        if (RedisErrors.IsAuthenticationFailure(error))
+        {
+            var where = own ? "CacheAsideOptions.RedisConfiguration" : "the configuration of the IConnectionMultiplexer registered in the container";
+            throw new CacheAsideConfigurationException(
+                $"Redis at {endpoints} refused to authenticate the connection: check password= (and user=, for an ACL user) in {where}; with ssl=true, also check that the server's certificate is trusted.",
+                error);
+        }
+
+        Log.NotConnected(logger, endpoints, RedisErrors.Describe(error));
+        return false;
     }
+
+    /// <summary>Whether a StackExchange.Redis configuration string sets <paramref name="name"/> (names are case-insensitive).</summary>
+    private static bool SetsOption(string configuration, string name) => configuration
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Any(part => part.StartsWith(name + "=", StringComparison.OrdinalIgnoreCase));
 
     private static string Redact(string message, string configuration)
     {

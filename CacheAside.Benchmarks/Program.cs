@@ -1,0 +1,12 @@
+using CacheAside.Benchmarks;
+
+// Each measurement is a subcommand, so more can join without a framework: see the README's
+// "When things go wrong" section for what fault-latency measures and how to read it.
+switch (args.FirstOrDefault())
+{
+    case "fault-latency":
+        return await FaultLatency.RunAsync(args[1..]);
+    default:
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N]");
+        return 2;
+}
