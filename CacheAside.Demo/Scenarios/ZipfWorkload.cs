@@ -40,6 +40,6 @@ public sealed record ZipfWorkload(int Keys, double Skew, int Calls, int Seed)
     public static double ColdStartCeiling(IReadOnlyList<int> sequence)
     {
         ArgumentNullException.ThrowIfNull(sequence);
-        return sequence.Count == 0 ? 0 : 1 - ((double)sequence.Distinct().Count() / sequence.Count);
+        return sequence.Count == 0 ? 0 : (double)(sequence.Count - sequence.Distinct().Count()) / sequence.Count;
     }
 }
