@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using CacheAside.Demo.Output;
 using CacheAside.Demo.Scenarios;
+using CacheAside.Interception;
 
 namespace CacheAside.Demo.Hosting;
 
@@ -129,7 +130,18 @@ public static class DemoCommand
                 status.Info($"running {scenario.Name}");
             }
 
-            var result = await scenario.RunAsync(environment, cancellationToken);
+            ScenarioResult result;
+            try
+            {
+                result = await scenario.RunAsync(environment, cancellationToken);
+            }
+            catch (CacheAsideConfigurationException ex)
+            {
+                // Raised when a scenario's container is built: a Redis that refuses the given credentials, say.
+                await error.WriteLineAsync($"The cache could not be set up with --redis {session.Description}: {ex.Message}");
+                return BadUsage;
+            }
+
             console?.WriteResult(result);
             results.Add(result);
         }

@@ -29,7 +29,7 @@ public sealed class InvalidationScenario : IScenario
 
         var conclusions = new[]
         {
-            $"The write changed the price from {Show.Price(oldPrice)} to {Show.Price(write.Value!.Price)} and was {write.Outcome.Text()}; the next read was a {after.Outcome.Text()} and returned {Show.Price(after.Value!.Price)}.",
+            $"The write changed the price from {Show.Price(oldPrice)} to {Show.Price(write.Value!.Price)} {(write.Outcome == CallOutcome.Invalidated ? "and deleted the cached entry" : "but could not delete the cached entry (Redis unavailable)")}; the next read was a {after.Outcome.Text()} and returned {Show.Price(after.Value!.Price)}.",
             "Between a write and the next read, cache and database agree only because the write deleted the entry: a write that goes around the repository does not (see ttl-too-long).",
         };
         return new ScenarioResult(this, catalog.Calls, [Facts.TtlMs(ttl)], conclusions);
