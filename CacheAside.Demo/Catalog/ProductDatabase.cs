@@ -22,9 +22,6 @@ public sealed class ProductDatabase : IDisposable
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
     }
 
-    /// <summary>Gets the number of products the database was seeded with (ids 1 to this number).</summary>
-    public int ProductCount { get; private set; }
-
     /// <summary>Creates a database in a new temporary file, with products 1 to <paramref name="productCount"/>.</summary>
     /// <param name="productCount">How many products to seed.</param>
     /// <returns>The database; dispose it to delete the file.</returns>
@@ -43,11 +40,6 @@ public sealed class ProductDatabase : IDisposable
             throw;
         }
     }
-
-    /// <summary>The price product <paramref name="id"/> is seeded with.</summary>
-    /// <param name="id">The product's id.</param>
-    /// <returns>A price between 5.99 and 104.99 that depends only on the id.</returns>
-    public static decimal SeedPrice(int id) => 5.99m + ((id * 37) % 100);
 
     /// <summary>Reads the row as it is now, without any simulated latency.</summary>
     /// <param name="id">The product's id.</param>
@@ -115,7 +107,6 @@ public sealed class ProductDatabase : IDisposable
         }
 
         transaction.Commit();
-        ProductCount = productCount;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -132,6 +123,9 @@ public sealed class ProductDatabase : IDisposable
             throw;
         }
     }
+
+    /// <summary>A price between 5.99 and 104.99 that depends only on the id.</summary>
+    private static decimal SeedPrice(int id) => 5.99m + ((id * 37) % 100);
 
     private static Product ReadProduct(SqliteDataReader reader) =>
         new(reader.GetInt32(0), reader.GetString(1), reader.GetInt64(2) / 100m, reader.GetInt32(3));

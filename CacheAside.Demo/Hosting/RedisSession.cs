@@ -18,6 +18,7 @@ public sealed class RedisSession : IAsyncDisposable
         Connection = connection;
         _server = server;
         Description = Describe(configuration);
+        Connected = connection.IsConnected;
     }
 
     /// <summary>Gets the connection every scenario's container shares.</summary>
@@ -27,7 +28,7 @@ public sealed class RedisSession : IAsyncDisposable
     public string Description { get; }
 
     /// <summary>Gets whether Redis answered when the run started.</summary>
-    public bool Connected => Connection.IsConnected;
+    public bool Connected { get; }
 
     /// <summary>
     /// Parses a StackExchange.Redis configuration string the way the demo uses it.

@@ -19,14 +19,13 @@ public sealed class CachedCatalog : IDisposable
     private readonly List<CallRecord> _calls = [];
     private readonly long _started = Stopwatch.GetTimestamp();
 
-    private CachedCatalog(IContainer container, CallRecorder recorder, IConnectionMultiplexer connection, ProductDatabase database, string prefix, TimeSpan ttl)
+    private CachedCatalog(IContainer container, CallRecorder recorder, IConnectionMultiplexer connection, ProductDatabase database, string prefix)
     {
         _container = container;
         _connection = connection;
         _recorder = recorder;
         Database = database;
         Prefix = prefix;
-        Ttl = ttl;
         Repository = container.Resolve<IProductRepository>();
     }
 
@@ -38,9 +37,6 @@ public sealed class CachedCatalog : IDisposable
 
     /// <summary>Gets the key prefix of this catalog's cache entries.</summary>
     public string Prefix { get; }
-
-    /// <summary>Gets the time to live of this catalog's cache entries.</summary>
-    public TimeSpan Ttl { get; }
 
     /// <summary>Gets the calls made so far, in order.</summary>
     public IReadOnlyList<CallRecord> Calls => _calls;
@@ -67,7 +63,7 @@ public sealed class CachedCatalog : IDisposable
                 .As<IProductRepository>()
                 .SingleInstance()
                 .EnableCacheAside();
-            return new CachedCatalog(builder.Build(), recorder, environment.Connection, database, prefix, ttl);
+            return new CachedCatalog(builder.Build(), recorder, environment.Connection, database, prefix);
         }
         catch
         {

@@ -15,6 +15,7 @@ public sealed class TtlTooLongScenarioTests
         var calls = result.Calls;
         var write = calls.Single(c => c.Kind == CallKind.Write);
         Assert.That(write is { BypassedInterface: true, Outcome: CallOutcome.NotInvalidated }, Is.True);
+        Assert.That(write.Key, Is.EqualTo(calls[0].Key), "the write names the entry it left in place");
         var afterWrite = calls.Where(c => c.Index > write.Index).ToList();
         var refreshed = afterWrite.First(c => c.Outcome != CallOutcome.Hit);
         var stale = afterWrite.TakeWhile(c => c != refreshed).ToList();
