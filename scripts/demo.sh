@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Runs the demo against a Redis it brings up itself: Docker Compose where a Docker engine runs,
 # otherwise a private redis-server on a free loopback port (installed when missing), stopped at exit.
-# Arguments are passed to the demo (try --help).
+# Arguments are passed to the demo (try --help); with --redis, the demo uses that server and none is started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/redis.sh
 
-if [ -n "${CACHEASIDE_REDIS:-}" ]; then
+given_redis=""
+for argument in "$@"; do
+  case "$argument" in
+    --redis|--redis=*) given_redis=1 ;;
+  esac
+done
+
+if [ -n "$given_redis" ]; then
+  # The demo was told which Redis to use (perhaps one that is down, on purpose): bring none up.
+  redis="${CACHEASIDE_REDIS:-}"
+elif [ -n "${CACHEASIDE_REDIS:-}" ]; then
   redis="$CACHEASIDE_REDIS"
 elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   echo "Starting Redis with Docker Compose..." >&2
@@ -27,5 +37,7 @@ else
   redis="127.0.0.1:$port"
 fi
 
-export CACHEASIDE_REDIS="$redis"
+if [ -n "$redis" ]; then
+  export CACHEASIDE_REDIS="$redis"
+fi
 dotnet run --project CacheAside.Demo -c Release -- "$@"
