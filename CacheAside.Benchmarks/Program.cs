@@ -6,7 +6,9 @@ switch (args.FirstOrDefault())
 {
     case "fault-latency":
         return await FaultLatency.RunAsync(args[1..]);
+    case "observer-cost":
+        return ObserverCost.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost");
         return 2;
 }

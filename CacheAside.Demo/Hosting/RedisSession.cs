@@ -1,3 +1,4 @@
+using CacheAside.Interception;
 using StackExchange.Redis;
 
 namespace CacheAside.Demo.Hosting;
@@ -51,6 +52,11 @@ public sealed class RedisSession : IAsyncDisposable
         options.BacklogPolicy = BacklogPolicy.FailFast;
         // Start even when Redis is down; the multiplexer keeps reconnecting in the background.
         options.AbortOnConnectFail = false;
+        // The budget the library gives the multiplexer it creates itself; the library warns about a
+        // registered multiplexer whose timeouts exceed it.
+        var budget = (int)Math.Ceiling(new CacheAsideOptions().RedisTimeout.TotalMilliseconds);
+        options.SyncTimeout = budget;
+        options.AsyncTimeout = budget;
         return options;
     }
 
