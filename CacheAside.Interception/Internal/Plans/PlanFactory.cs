@@ -16,8 +16,7 @@ internal static class PlanFactory
         {
             var plan = spec.Shape switch
             {
-                ReturnShape.TaskOfT => typeof(TaskReadPlan<>),
-                ReturnShape.ValueTaskOfT => typeof(ValueTaskReadPlan<>),
+                ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT => typeof(AsyncReadPlan<>),
                 _ => typeof(SyncReadPlan<>),
             };
             return Instantiate(plan.MakeGenericType(spec.ResultType!), spec, runtime, json);
@@ -25,10 +24,8 @@ internal static class PlanFactory
 
         return spec.Shape switch
         {
-            ReturnShape.Task => new TaskWritePlan(spec, runtime),
-            ReturnShape.ValueTask => new ValueTaskWritePlan(spec, runtime),
-            ReturnShape.TaskOfT => Instantiate(typeof(TaskWritePlan<>).MakeGenericType(spec.ResultType!), spec, runtime),
-            ReturnShape.ValueTaskOfT => Instantiate(typeof(ValueTaskWritePlan<>).MakeGenericType(spec.ResultType!), spec, runtime),
+            ReturnShape.Task or ReturnShape.ValueTask => new AsyncWritePlan(spec, runtime),
+            ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT => Instantiate(typeof(AsyncWritePlan<>).MakeGenericType(spec.ResultType!), spec, runtime),
             _ => new SyncWritePlan(spec, runtime),
         };
     }
