@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Autofac;
 using CacheAside.Interception;
+using CacheAside.Tests.Infrastructure;
 
 namespace CacheAside.Benchmarks;
 
@@ -18,7 +19,7 @@ internal static class FaultLatency
     public static async Task<int> RunAsync(string[] args)
     {
         var calls = args.Length == 2 && args[0] == "--calls" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
-        using var redis = RedisProcess.Start();
+        using var redis = RedisServer.Start();
         Console.WriteLine($"CacheAside fault latency: {Environment.ProcessorCount} cores, .NET {Environment.Version}, default RedisTimeout {new CacheAsideOptions().RedisTimeout.TotalMilliseconds} ms.");
         Console.WriteLine("The implementation answers at once: each figure is what the cache adds to a call.");
         Console.WriteLine();
