@@ -21,8 +21,6 @@ internal sealed class KeyBuilder
         _maxLength = maxLength;
     }
 
-    public string Prefix => _prefix;
-
     public string Build(KeyRenderer renderer, object?[] arguments)
     {
         var builder = Rent();

@@ -95,7 +95,6 @@ internal abstract class ReadPlan<T> : MethodPlan
         ttl = default;
         if (result is null)
         {
-            flags |= CacheEventDetails.NullValue;
             if (Spec.NullTtl is not { } nullTtl)
             {
                 flags |= CacheEventDetails.NotStored;
@@ -171,6 +170,11 @@ internal abstract class ReadPlan<T> : MethodPlan
             throw;
         }
 
+        if (result is null)
+        {
+            flags |= CacheEventDetails.NullValue;
+        }
+
         // After a failed GET the SET would most likely fail too, only later: skip it.
         if (outcome == CacheOutcome.Miss && TryPrepareStore(result, out var payload, out var ttl, ref flags))
         {
@@ -179,10 +183,6 @@ internal abstract class ReadPlan<T> : MethodPlan
             {
                 flags = StoreFailed(stored, key, started, flags);
             }
-        }
-        else if (result is null)
-        {
-            flags |= CacheEventDetails.NullValue;
         }
 
         Completed(key, outcome, started, flags);

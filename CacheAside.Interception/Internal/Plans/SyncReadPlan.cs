@@ -43,6 +43,11 @@ internal sealed class SyncReadPlan<T> : ReadPlan<T>
         }
 
         var result = (T)invocation.ReturnValue!;
+        if (result is null)
+        {
+            flags |= CacheEventDetails.NullValue;
+        }
+
         if (outcome == CacheOutcome.Miss && TryPrepareStore(result, out var payload, out var ttl, ref flags))
         {
             var stored = Runtime.Store.Set(key, payload, ttl);
@@ -50,10 +55,6 @@ internal sealed class SyncReadPlan<T> : ReadPlan<T>
             {
                 flags = StoreFailed(stored, key, started, flags);
             }
-        }
-        else if (result is null)
-        {
-            flags |= CacheEventDetails.NullValue;
         }
 
         Completed(key, outcome, started, flags);
