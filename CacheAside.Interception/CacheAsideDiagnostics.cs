@@ -34,6 +34,33 @@ public static class CacheAsideDiagnostics
     /// </summary>
     public const string CircuitStateChanges = "cacheaside.redis.circuit.state_changes";
 
+    /// <summary>
+    /// Counter of calls the cache made to implementations on misses, tagged with <see cref="MethodTag"/>: one per
+    /// load, however many callers shared it, so it counts what the source actually served.
+    /// </summary>
+    public const string Loads = "cacheaside.loads";
+
+    /// <summary>
+    /// Counter of lease protocol steps, tagged with <see cref="LeaseEventTag"/> and <see cref="MethodTag"/>:
+    /// <c>waited</c> (a miss waited for another caller's load instead of loading), <c>wait_timed_out</c> (it
+    /// waited <see cref="CacheAsideOptions.LeaseWaitTimeout"/> and loaded by itself), <c>store_refused</c> (a load
+    /// was not stored because an invalidation voided its lease meanwhile), <c>rejoined</c> (a caller could not be
+    /// handed a shared load that might predate an invalidation, and started over).
+    /// </summary>
+    public const string LeaseEvents = "cacheaside.lease.events";
+
+    /// <summary>
+    /// Counter of results returned uncached because they could not be stored, tagged with <see cref="ReasonTag"/>
+    /// (<c>too_large</c>: above <see cref="CacheAsideOptions.MaxPayloadBytes"/>; <c>unserializable</c>) and <see cref="MethodTag"/>.
+    /// </summary>
+    public const string RejectedEntries = "cacheaside.entries.rejected";
+
+    /// <summary>Tag: the lease protocol step of <see cref="LeaseEvents"/>.</summary>
+    public const string LeaseEventTag = "cacheaside.lease.event";
+
+    /// <summary>Tag: why an entry was rejected (<see cref="RejectedEntries"/>).</summary>
+    public const string ReasonTag = "cacheaside.reason";
+
     /// <summary>Tag: the state the circuit breaker moved to, <c>open</c>, <c>half_open</c> or <c>closed</c>.</summary>
     public const string CircuitStateTag = "cacheaside.redis.circuit.state";
 
@@ -46,7 +73,7 @@ public static class CacheAsideDiagnostics
     /// <summary>Tag: the method, as <c>IProductRepository.GetById(int)</c>.</summary>
     public const string MethodTag = "cacheaside.method";
 
-    /// <summary>Tag: the Redis command, <c>get</c>, <c>set</c> or <c>del</c>.</summary>
+    /// <summary>Tag: the Redis command, <c>get</c>, <c>lease</c> (taking a lease on a miss), <c>set</c> (storing) or <c>del</c> (invalidating).</summary>
     public const string CommandTag = "cacheaside.redis.command";
 
     /// <summary>Tag: the .NET type name of the error.</summary>

@@ -112,6 +112,48 @@ public sealed class CacheAsideOptions
     public bool ThrowOnRedisErrors { get; set; }
 
     /// <summary>
+    /// Gets or sets whether misses take a lease on their key in Redis. With leases, only the holder of a
+    /// still-valid lease may store, and an invalidation voids the lease, so a value loaded before a completed
+    /// invalidation is never stored or served after it; and concurrent misses of one key in different
+    /// processes share one load. Turn them off only to measure what they cost: without them a slow load can
+    /// store a value older than a write that completed meanwhile (the stale-set race).
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool UseLeases { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how long a lease lives without renewal. The holder renews it every third of this while
+    /// its load runs, so a slow source keeps it; a holder that died lets it expire after at most this long,
+    /// and the next miss loads.
+    /// </summary>
+    /// <value>The default is 3 seconds. Must be at least 100 milliseconds.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Gets or sets how long a miss waits for another caller's load of the same key (its lease) before it
+    /// loads by itself, without storing. Waiters are told of the store at once through a Redis
+    /// notification, so they usually wait about as long as the load takes.
+    /// </summary>
+    /// <value>The default is 3 seconds. Must be positive.</value>
+    public TimeSpan LeaseWaitTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Gets or sets the largest entry, in bytes, that is stored. A larger result is returned to its caller
+    /// uncached, counted in <see cref="CacheAsideDiagnostics.RejectedEntries"/> and logged once per method; it
+    /// costs no Redis command, so one method's big values can never slow the others or open the breaker.
+    /// </summary>
+    /// <value>The default is 1 MiB (1,048,576). Must be at least 1,024.</value>
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the shortest time to live a method may have (<see cref="DefaultTtl"/>,
+    /// <see cref="CachedAttribute.TtlSeconds"/>, <see cref="CachedAttribute.NullTtlSeconds"/>); a shorter one is
+    /// a configuration mistake, reported when the container is built.
+    /// </summary>
+    /// <value>The default is 1 millisecond, the resolution of Redis expiry. Must be at least that.</value>
+    public TimeSpan MinimumTtl { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
     /// Gets or sets the clock used for elapsed times, the <see cref="RedisTimeout"/> of async commands and
     /// the circuit breaker's windows; tests can pass a fake clock.
     /// </summary>
@@ -121,6 +163,8 @@ public sealed class CacheAsideOptions
     internal const int MinimumKeyLength = 64;
 
     private static readonly TimeSpan s_minimumBreakerWindow = TimeSpan.FromSeconds(0.5);
+    private static readonly TimeSpan s_minimumLease = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_redisResolution = TimeSpan.FromMilliseconds(1);
 
     internal IEnumerable<string> Validate()
     {
@@ -134,9 +178,18 @@ public sealed class CacheAsideOptions
             yield return "CacheAsideOptions.KeyPrefix is null: set it to a prefix such as \"cacheaside:v1:\" (an empty string is allowed).";
         }
 
+        if (MinimumTtl < s_redisResolution)
+        {
+            yield return $"CacheAsideOptions.MinimumTtl is {MinimumTtl}: set it to at least 1 millisecond, the resolution of Redis expiry.";
+        }
+
         if (DefaultTtl <= TimeSpan.Zero)
         {
             yield return $"CacheAsideOptions.DefaultTtl is {DefaultTtl}: set it to a positive time span.";
+        }
+        else if (DefaultTtl < MinimumTtl)
+        {
+            yield return $"CacheAsideOptions.DefaultTtl is {DefaultTtl}, below CacheAsideOptions.MinimumTtl ({MinimumTtl}): set it to at least that.";
         }
 
         if (double.IsNaN(TtlJitter) || TtlJitter < 0 || TtlJitter > 1)
@@ -177,6 +230,21 @@ public sealed class CacheAsideOptions
         if (CircuitBreakerSamplingDuration < s_minimumBreakerWindow || CircuitBreakerSamplingDuration > TimeSpan.FromDays(1))
         {
             yield return $"CacheAsideOptions.CircuitBreakerSamplingDuration is {CircuitBreakerSamplingDuration}: set it between 0.5 seconds and 1 day.";
+        }
+
+        if (LeaseDuration < s_minimumLease || LeaseDuration > TimeSpan.FromDays(1))
+        {
+            yield return $"CacheAsideOptions.LeaseDuration is {LeaseDuration}: set it between 100 milliseconds and 1 day (the default of 3 seconds is renewed while a load runs).";
+        }
+
+        if (LeaseWaitTimeout <= TimeSpan.Zero || LeaseWaitTimeout > TimeSpan.FromDays(1))
+        {
+            yield return $"CacheAsideOptions.LeaseWaitTimeout is {LeaseWaitTimeout}: set it to a positive time span of at most 1 day.";
+        }
+
+        if (MaxPayloadBytes < 1024)
+        {
+            yield return $"CacheAsideOptions.MaxPayloadBytes is {MaxPayloadBytes}: set it to at least 1024 bytes (the default is 1 MiB).";
         }
 
         if (CircuitBreakerBreakDuration < s_minimumBreakerWindow || CircuitBreakerBreakDuration > TimeSpan.FromDays(1))

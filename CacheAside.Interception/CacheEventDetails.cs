@@ -27,4 +27,34 @@ public enum CacheEventDetails
     /// <see cref="CacheAsideOptions.CircuitBreakerBreakDuration"/>). The call cost no Redis time.
     /// </summary>
     CircuitOpen = 32,
+
+    /// <summary>
+    /// The call joined a load of the same key already running in this process instead of calling the
+    /// implementation itself: the implementation ran once for all of them.
+    /// </summary>
+    Coalesced = 64,
+
+    /// <summary>
+    /// Another caller (in another process, or another mode in this one) held the lease on the key, so this
+    /// call waited for that load instead of starting its own (see <see cref="CacheAsideOptions.LeaseWaitTimeout"/>).
+    /// </summary>
+    WaitedForLoader = 128,
+
+    /// <summary>
+    /// The result was not stored: the key was invalidated while it was being loaded (the lease was voided), so
+    /// the value may predate that write. The caller that started the load still got it; later callers load again.
+    /// </summary>
+    StoreRefused = 256,
+
+    /// <summary>The call waited <see cref="CacheAsideOptions.LeaseWaitTimeout"/> for another caller's load, then loaded by itself without storing.</summary>
+    LeaseWaitTimedOut = 512,
+
+    /// <summary>The key could not be rendered from the arguments (a property in it threw); the call went to the implementation.</summary>
+    KeyFailed = 1024,
+
+    /// <summary>The result was not stored: its entry was larger than <see cref="CacheAsideOptions.MaxPayloadBytes"/>.</summary>
+    TooLarge = 2048,
+
+    /// <summary>The caller's cancellation token stopped its wait for a shared load, which went on for the other callers.</summary>
+    Canceled = 4096,
 }

@@ -3,6 +3,7 @@ using Autofac.Builder;
 using Autofac.Core;
 using Autofac.Core.Resolving.Pipeline;
 using CacheAside.Interception.Internal;
+using CacheAside.Interception.Internal.Engine;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;
@@ -64,21 +65,25 @@ public static class RegistrationExtensions
 
         builder.Register(_ => new PlanCatalog(options)).SingleInstance();
         // Resolved only after OnBuilt validated the configuration string, so it parses here.
-        builder.Register(c => RedisConnection.Connect(options.RedisConfiguration, options))
+        builder.Register(_ => OwnConnections.Connect(options.RedisConfiguration, options)).SingleInstance();
+        builder.Register(c => c.Resolve<OwnConnections>().Reads)
             .As<IConnectionMultiplexer>()
             .WithMetadata(OwnMultiplexerMetadataKey, true)
+            .ExternallyOwned()
             .SingleInstance()
             .IfNotRegistered(typeof(IConnectionMultiplexer));
         builder.Register(c =>
             {
                 var telemetry = new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider);
-                var circuit = new RedisCircuit(options, telemetry);
-                var store = new RedisCacheStore(c.Resolve<IConnectionMultiplexer>(), options.Database, circuit, options.RedisTimeout, options.TimeProvider);
-                return new CacheAsideRuntime(options, store, telemetry);
+                var breaker = new CircuitBreaker(options, telemetry);
+                var reads = c.Resolve<IConnectionMultiplexer>();
+                var writes = c.ComponentRegistry.Registrations.Any(IsUserMultiplexer) ? reads : c.Resolve<OwnConnections>().Writes;
+                var store = new RedisStore(reads, writes, options.Database, breaker, options.TimeProvider);
+                return new CacheEngine(options, store, telemetry);
             })
             .SingleInstance();
-        builder.Register(c => new ProxyFactory(c.Resolve<PlanCatalog>(), c.Resolve<CacheAsideRuntime>())).SingleInstance();
-        builder.Register(c => new CacheInvalidator(c.Resolve<CacheAsideRuntime>())).As<ICacheInvalidator>().SingleInstance();
+        builder.Register(c => new ProxyFactory(c.Resolve<PlanCatalog>(), c.Resolve<CacheEngine>())).SingleInstance();
+        builder.Register(c => new CacheInvalidator(c.Resolve<CacheEngine>())).As<ICacheInvalidator>().SingleInstance();
         builder.RegisterBuildCallback(scope => OnBuilt(scope, options));
         return builder;
     }
@@ -142,18 +147,21 @@ public static class RegistrationExtensions
             throw new CacheAsideConfigurationException(problems);
         }
 
-        var runtime = scope.Resolve<CacheAsideRuntime>();
+        var engine = scope.Resolve<CacheEngine>();
         var own = !scope.ComponentRegistry.Registrations.Any(IsUserMultiplexer);
         try
         {
-            RedisConnection.CheckAtStartup(runtime.Store.Connection, options, own, runtime.Telemetry.Logger);
+            RedisConnection.CheckAtStartup(engine.Store.Connection, options, own, engine.Telemetry.Logger);
         }
         catch (CacheAsideConfigurationException) when (own)
         {
-            // The container is never handed out, so nobody else would stop the multiplexer's reconnecting.
-            runtime.Store.Connection.Dispose();
+            // The container is never handed out, so nobody else would stop the multiplexers' reconnecting.
+            engine.Dispose();
+            scope.Resolve<OwnConnections>().Dispose();
             throw;
         }
+
+        engine.Start();
     }
 
     private static void ValidateServices(IComponentRegistration registration, List<string> problems)

@@ -19,6 +19,7 @@ public sealed class CorruptEntryTests
         RandomBytesAfterAValidHeader,
         TruncatedJson,
         OlderShapeOfTheType,
+        OlderEntryFormat,
         WrongRedisType,
     }
 
@@ -49,7 +50,7 @@ public sealed class CorruptEntryTests
         Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
         Assert.That(harness.Observer.Events[0].Details.HasFlag(CacheEventDetails.CorruptEntry), Is.True);
         Assert.That(harness.Redis.KeyType(key), Is.EqualTo(RedisType.String));
-        Assert.That(Encoding.UTF8.GetString((byte[])harness.Redis.StringGet(key)!), Does.StartWith(header));
+        Assert.That(Encoding.UTF8.GetString((byte[])harness.Redis.StringGet(key)!), Does.StartWith(header[..(header.IndexOf(':', 4) + 1)]), "a valid entry of this format and shape replaced it");
         Assert.That(corruptCount.Count(CacheAsideDiagnostics.MethodTag, harness.Observer.Events[0].Method), Is.EqualTo(1));
         var warning = harness.Logs.WithId(CorruptEntryLogId).Single();
         Assert.That(warning.Level, Is.EqualTo(LogLevel.Warning));
@@ -74,7 +75,11 @@ public sealed class CorruptEntryTests
                 break;
             case Corruption.OlderShapeOfTheType:
                 // What an earlier deploy stored, when Product had a Title instead of a Name and no Price.
-                await harness.Redis.StringSetAsync(key, "ca1:0123456789abcdef:{\"Id\":5,\"Title\":\"Old product 5\"}");
+                await harness.Redis.StringSetAsync(key, "ca2:0123456789abcdef:00000000000000aa:1767225600000:100:4102444800000:{\"Id\":5,\"Title\":\"Old product 5\"}");
+                break;
+            case Corruption.OlderEntryFormat:
+                // What the first release stored: the ca1 header, with a shape fingerprint and no stamp.
+                await harness.Redis.StringSetAsync(key, "ca1:0123456789abcdef:{\"Id\":5,\"Name\":\"Product 5\",\"Price\":15}");
                 break;
             case Corruption.WrongRedisType:
                 await harness.Redis.ListRightPushAsync(key, ["not", "a", "string"]);
@@ -103,10 +108,13 @@ public sealed class CorruptEntryTests
         return await harness.Redis.StringGetAsync(key);
     }
 
-    /// <summary>The header this version writes for Product: <c>ca1:&lt;shape fingerprint&gt;:</c>.</summary>
+    /// <summary>
+    /// The header this version writes for Product, everything before the JSON:
+    /// <c>ca2:&lt;shape fingerprint&gt;:&lt;token&gt;:&lt;loaded at&gt;:&lt;load ms&gt;:&lt;fresh until&gt;:</c>.
+    /// </summary>
     private static async Task<string> ValidHeader(CacheAsideHarness<IProductRepository> harness)
     {
         var text = Encoding.UTF8.GetString((byte[])(await ValidEntry(harness))!);
-        return text[..(text.IndexOf(':', 4) + 1)];
+        return text[..text.IndexOf('{', StringComparison.Ordinal)];
     }
 }

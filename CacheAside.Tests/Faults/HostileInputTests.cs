@@ -68,7 +68,7 @@ public sealed class HostileInputTests
 
         var payload = Encoding.UTF8.GetString((byte[])harness.Redis.StringGet(harness.Key("product:5"))!);
 
-        Assert.That(payload, Does.Match("^ca1:[0-9a-f]{16}:\\{\"Id\":5,\"Name\":\"Product 5\",\"Price\":15\\}$"));
+        Assert.That(payload, Does.Match("^ca2:[0-9a-f]{16}:[0-9a-f]{16}:[0-9]{13}:[0-9]+:[0-9]{13}:\\{\"Id\":5,\"Name\":\"Product 5\",\"Price\":15\\}$"));
         Assert.That(payload, Does.Not.Contain("$type").And.Not.Contain("CacheAside").And.Not.Contain("Version="));
     }
 
@@ -78,7 +78,7 @@ public sealed class HostileInputTests
         using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
         harness.Service.GetById(6);
         var valid = Encoding.UTF8.GetString((byte[])harness.Redis.StringGet(harness.Key("product:6"))!);
-        var header = valid[..(valid.IndexOf(':', 4) + 1)];
+        var header = valid[..valid.IndexOf('{', StringComparison.Ordinal)];
         harness.Redis.StringSet(harness.Key("product:5"), header + "{\"$type\":\"System.IO.FileInfo, System.IO.FileSystem\",\"Id\":5,\"Name\":\"Product 5\",\"Price\":15}");
 
         var product = harness.Service.GetById(5);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using CacheAside.Interception.Internal.Redis;
@@ -12,6 +13,7 @@ namespace CacheAside.Interception.Internal.Diagnostics;
 internal sealed class CacheAsideTelemetry
 {
     private readonly ICacheAsideObserver[] _observers;
+    private readonly ConcurrentDictionary<(string Method, string Kind), byte> _reported = new();
     private readonly TimeProvider _time;
 
     public CacheAsideTelemetry(IEnumerable<ICacheAsideObserver> observers, ILogger logger, TimeProvider time)
@@ -60,7 +62,7 @@ internal sealed class CacheAsideTelemetry
     /// <summary>A write completed but its keys could not be deleted (Redis failed, or the open breaker skipped it).</summary>
     public void InvalidationFailed(string method, Exception error, int keyCount)
     {
-        if (!RedisErrors.IsCircuitOpen(error))
+        if (!RedisErrors.IsSkipped(error))
         {
             CountRedisError("del", error);
         }
@@ -69,10 +71,10 @@ internal sealed class CacheAsideTelemetry
         Log.RedisFailedDetail(Logger, "del", method, error);
     }
 
-    public void CircuitOpened(TimeSpan breakDuration, Exception? lastError)
+    public void CircuitOpened(TimeSpan breakDuration, Exception lastError)
     {
         CountCircuitState("open");
-        Log.CircuitOpened(Logger, lastError is null ? "none" : RedisErrors.Describe(lastError), breakDuration.TotalMilliseconds);
+        Log.CircuitOpened(Logger, RedisErrors.Describe(lastError), breakDuration.TotalMilliseconds);
     }
 
     public void CircuitHalfOpened()
@@ -105,14 +107,94 @@ internal sealed class CacheAsideTelemetry
         Log.CorruptEntry(Logger, method, reason);
     }
 
-    private static void CountRedisError(string command, Exception error)
+    /// <summary>The cache called an implementation on a miss: one load, however many callers shared it.</summary>
+    public static void Loaded(string method)
+    {
+        if (CacheAsideMetrics.Loads.Enabled)
+        {
+            CacheAsideMetrics.Loads.Add(1, new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
+        }
+    }
+
+    /// <summary>A step of the lease protocol worth counting: <c>waited</c>, <c>wait_timed_out</c>, <c>store_refused</c>, <c>rejoined</c>.</summary>
+    public void LeaseEvent(string method, string leaseEvent)
+    {
+        if (CacheAsideMetrics.LeaseEvents.Enabled)
+        {
+            CacheAsideMetrics.LeaseEvents.Add(
+                1,
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.LeaseEventTag, leaseEvent),
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
+        }
+
+        Log.LeaseEvent(Logger, method, leaseEvent);
+    }
+
+    /// <summary>Rendering a key threw: the call went to the implementation without the cache.</summary>
+    public void KeyFailed(string method, Exception error)
+    {
+        if (FirstTime(method, "key"))
+        {
+            Log.KeyFailed(Logger, method, error);
+        }
+    }
+
+    /// <summary>A result the serializer refused: returned uncached, counted, logged once per method.</summary>
+    public void EncodeFailed(string method, Exception error)
+    {
+        CountRejected(method, "unserializable");
+        if (FirstTime(method, "encode"))
+        {
+            Log.EncodeFailed(Logger, method, error);
+        }
+    }
+
+    /// <summary>An entry above the size limit: returned uncached, counted, logged once per method, never a Redis command.</summary>
+    public void TooLarge(string method, int bytes, int limit)
+    {
+        CountRejected(method, "too_large");
+        if (FirstTime(method, "too_large"))
+        {
+            Log.TooLarge(Logger, method, bytes, limit);
+        }
+    }
+
+    /// <summary>Redis refused a write because it is full (<c>maxmemory</c> reached with <c>noeviction</c>).</summary>
+    public void RedisOutOfMemory(string command, string method)
+    {
+        CountRedisError(command, "OOM");
+        if (FirstTime(method, "oom"))
+        {
+            Log.RedisOutOfMemory(Logger, command, method);
+        }
+    }
+
+    /// <summary>The subscription to lease notifications could not be made; waiters poll until it is.</summary>
+    public void SubscriptionFailed(Exception error) => Log.SubscriptionFailed(Logger, RedisErrors.Describe(error));
+
+    private bool FirstTime(string method, string kind) => _reported.TryAdd((method, kind), 0);
+
+    private static void CountRejected(string method, string reason)
+    {
+        if (CacheAsideMetrics.RejectedEntries.Enabled)
+        {
+            CacheAsideMetrics.RejectedEntries.Add(
+                1,
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ReasonTag, reason),
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
+        }
+    }
+
+    private static void CountRedisError(string command, Exception error) => CountRedisError(command, error.GetType().FullName!);
+
+    private static void CountRedisError(string command, string errorType)
     {
         if (CacheAsideMetrics.RedisErrors.Enabled)
         {
             CacheAsideMetrics.RedisErrors.Add(
                 1,
                 new KeyValuePair<string, object?>(CacheAsideDiagnostics.CommandTag, command),
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ErrorTypeTag, error.GetType().FullName));
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ErrorTypeTag, errorType));
         }
     }
 

@@ -56,4 +56,16 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Warning, "The IConnectionMultiplexer registered in the container has a syncTimeout of {SyncTimeoutMs} ms, longer than CacheAsideOptions.RedisTimeout ({BudgetMs:0.###} ms): synchronous cached methods may wait that long for Redis before going on without it. Set syncTimeout in its configuration to bound them; async methods keep the budget.")]
     public static partial void SyncTimeoutAboveBudget(ILogger logger, int syncTimeoutMs, double budgetMs);
+
+    [LoggerMessage(17, LogLevel.Debug, "Lease {LeaseEvent} for {Method}.")]
+    public static partial void LeaseEvent(ILogger logger, string method, string leaseEvent);
+
+    [LoggerMessage(18, LogLevel.Warning, "A result of {Method} was {Bytes} bytes as an entry, above CacheAsideOptions.MaxPayloadBytes ({Limit}); results this large are returned uncached. Raise the limit, or return less.")]
+    public static partial void TooLarge(ILogger logger, string method, int bytes, int limit);
+
+    [LoggerMessage(19, LogLevel.Warning, "Redis {Command} for {Method} was refused: Redis is out of memory (maxmemory reached with the noeviction policy). Reads it can serve are still served. For a cache, set maxmemory-policy to allkeys-lru or volatile-ttl.")]
+    public static partial void RedisOutOfMemory(ILogger logger, string command, string method);
+
+    [LoggerMessage(20, LogLevel.Warning, "Subscribing to lease notifications failed ({Reason}); callers waiting for another process's load poll instead until the subscription succeeds.")]
+    public static partial void SubscriptionFailed(ILogger logger, string reason);
 }

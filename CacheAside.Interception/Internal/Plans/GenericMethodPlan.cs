@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using CacheAside.Interception.Internal.Diagnostics;
+using CacheAside.Interception.Internal.Engine;
 using Castle.DynamicProxy;
 
 namespace CacheAside.Interception.Internal.Plans;
@@ -14,8 +15,8 @@ internal sealed class GenericMethodPlan : MethodPlan
     private readonly PlanCatalog _catalog;
     private readonly ConcurrentDictionary<TypeList, MethodPlan?> _closed = new();
 
-    public GenericMethodPlan(MethodSpec spec, CacheAsideRuntime runtime, PlanCatalog catalog)
-        : base(spec, runtime)
+    public GenericMethodPlan(MethodSpec spec, CacheEngine engine, PlanCatalog catalog)
+        : base(spec, engine)
     {
         _catalog = catalog;
     }
@@ -42,7 +43,7 @@ internal sealed class GenericMethodPlan : MethodPlan
             var spec = MethodSpecBuilder.Build(Spec.Service, closed, _catalog.Options, _catalog.Json, problems);
             if (spec is not null)
             {
-                return PlanFactory.Create(spec, Runtime, _catalog);
+                return PlanFactory.Create(spec, Engine, _catalog);
             }
         }
         catch (Exception ex)
@@ -50,7 +51,7 @@ internal sealed class GenericMethodPlan : MethodPlan
             problems.Add(ex.Message);
         }
 
-        Log.InstantiationUncached(Runtime.Telemetry.Logger, Spec.Display, string.Join(" ", problems));
+        Log.InstantiationUncached(Engine.Telemetry.Logger, Spec.Display, string.Join(" ", problems));
         return null;
     }
 

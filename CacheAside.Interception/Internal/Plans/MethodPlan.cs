@@ -1,20 +1,43 @@
+using System.Diagnostics.CodeAnalysis;
+using CacheAside.Interception.Internal.Engine;
+using CacheAside.Interception.Internal.Keys;
 using Castle.DynamicProxy;
 
 namespace CacheAside.Interception.Internal.Plans;
 
-/// <summary>Executes intercepted calls of one method, as its <see cref="MethodSpec"/> says.</summary>
+/// <summary>
+/// Executes intercepted calls of one method as its <see cref="MethodSpec"/> says: everything reflection
+/// can decide is decided when the plan is built, at container build; a call only runs it.
+/// </summary>
 internal abstract class MethodPlan
 {
-    protected MethodPlan(MethodSpec spec, CacheAsideRuntime runtime)
+    protected MethodPlan(MethodSpec spec, CacheEngine engine)
     {
         Spec = spec;
-        Runtime = runtime;
+        Engine = engine;
     }
 
     public MethodSpec Spec { get; }
 
-    protected CacheAsideRuntime Runtime { get; }
+    protected CacheEngine Engine { get; }
 
     /// <summary>Handles one call. Follows Castle's rules: the return value is set before any await.</summary>
     public abstract void Intercept(IInvocation invocation);
+
+    /// <summary>Renders the key of <paramref name="renderer"/>; <see langword="false"/> when a property in it threw (the call then goes on without the cache).</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A key the cache cannot render must not fail the call.")]
+    protected bool TryRenderKey(KeyRenderer renderer, object?[] arguments, out string key)
+    {
+        try
+        {
+            key = Engine.Keys.Build(renderer, arguments);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Engine.Telemetry.KeyFailed(Spec.Display, ex);
+            key = string.Empty;
+            return false;
+        }
+    }
 }

@@ -68,8 +68,8 @@ internal static class MethodSpecBuilder
             problems.Add($"[Cached] cannot cache a method with the {modifier} parameter '{parameter.Name}': a hit would not set it; pass it by value, or remove [Cached].");
         }
 
-        var ttl = Seconds(cached.ConfiguredTtlSeconds, nameof(CachedAttribute.TtlSeconds), $"leave it unset for CacheAsideOptions.DefaultTtl ({options.DefaultTtl})", problems) ?? options.DefaultTtl;
-        var nullTtl = Seconds(cached.ConfiguredNullTtlSeconds, nameof(CachedAttribute.NullTtlSeconds), "leave it unset to not cache null results", problems);
+        var ttl = Seconds(cached.ConfiguredTtlSeconds, nameof(CachedAttribute.TtlSeconds), $"leave it unset for CacheAsideOptions.DefaultTtl ({options.DefaultTtl})", options.MinimumTtl, problems) ?? options.DefaultTtl;
+        var nullTtl = Seconds(cached.ConfiguredNullTtlSeconds, nameof(CachedAttribute.NullTtlSeconds), "leave it unset to not cache null results", options.MinimumTtl, problems);
         if (nullTtl is not null && resultType is { IsValueType: true } && Nullable.GetUnderlyingType(resultType) is null)
         {
             problems.Add($"[Cached] sets NullTtlSeconds, but the method's result {TypeNames.Display(resultType)} is never null: remove NullTtlSeconds.");
@@ -114,7 +114,7 @@ internal static class MethodSpecBuilder
         return new MethodSpec(service, method, display, MethodKind.Write, shape, resultType, keys, TimeSpan.Zero, null, string.Empty);
     }
 
-    private static TimeSpan? Seconds(double? seconds, string property, string alternative, List<string> problems)
+    private static TimeSpan? Seconds(double? seconds, string property, string alternative, TimeSpan minimum, List<string> problems)
     {
         if (seconds is null)
         {
@@ -127,7 +127,14 @@ internal static class MethodSpecBuilder
             return null;
         }
 
-        return TimeSpan.FromSeconds(seconds.Value);
+        var span = TimeSpan.FromSeconds(seconds.Value);
+        if (span < minimum)
+        {
+            problems.Add($"[Cached] has {property} = {seconds.Value.ToString(CultureInfo.InvariantCulture)}, below CacheAsideOptions.MinimumTtl ({minimum.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s), which Redis cannot keep: set at least that, or lower MinimumTtl.");
+            return null;
+        }
+
+        return span;
     }
 
     internal static (ReturnShape Shape, Type? ResultType) Classify(Type returnType)

@@ -1,35 +1,23 @@
+using CacheAside.Interception.Internal.Engine;
+
 namespace CacheAside.Interception.Internal.Plans;
 
 /// <summary>Chooses and builds the plan for a spec: one reflection step per method, at container build.</summary>
 internal static class PlanFactory
 {
-    public static MethodPlan Create(MethodSpec spec, CacheAsideRuntime runtime, PlanCatalog catalog)
+    public static MethodPlan Create(MethodSpec spec, CacheEngine engine, PlanCatalog catalog)
     {
         if (spec.Method.IsGenericMethodDefinition)
         {
-            return new GenericMethodPlan(spec, runtime, catalog);
+            return new GenericMethodPlan(spec, engine, catalog);
         }
-
-        var json = catalog.Json;
 
         if (spec.Kind == MethodKind.Read)
         {
-            var plan = spec.Shape switch
-            {
-                ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT => typeof(AsyncReadPlan<>),
-                _ => typeof(SyncReadPlan<>),
-            };
-            return Instantiate(plan.MakeGenericType(spec.ResultType!), spec, runtime, json);
+            return (MethodPlan)Activator.CreateInstance(typeof(ReadPlan<>).MakeGenericType(spec.ResultType!), spec, engine, catalog.Json)!;
         }
 
-        return spec.Shape switch
-        {
-            ReturnShape.Task or ReturnShape.ValueTask => new AsyncWritePlan(spec, runtime),
-            ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT => Instantiate(typeof(AsyncWritePlan<>).MakeGenericType(spec.ResultType!), spec, runtime),
-            _ => new SyncWritePlan(spec, runtime),
-        };
+        var result = spec.Shape is ReturnShape.Value or ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT ? spec.ResultType! : typeof(NoResult);
+        return (MethodPlan)Activator.CreateInstance(typeof(WritePlan<>).MakeGenericType(result), spec, engine)!;
     }
-
-    private static MethodPlan Instantiate(Type plan, params object[] arguments) =>
-        (MethodPlan)Activator.CreateInstance(plan, arguments)!;
 }

@@ -1,191 +1,100 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using CacheAside.Interception.Internal.Diagnostics;
-using CacheAside.Interception.Internal.Redis;
-using CacheAside.Interception.Internal.Serialization;
+using CacheAside.Interception.Internal.Engine;
+using CacheAside.Interception.Internal.Entries;
 using Castle.DynamicProxy;
-using StackExchange.Redis;
 
 namespace CacheAside.Interception.Internal.Plans;
 
 /// <summary>
-/// The cache-aside read: GET; on a hit return the stored value without calling the implementation; on a
-/// miss call it, store its result with <c>SET key value PX ttl</c> and return it. The shapes (<c>T</c>,
-/// <see cref="Task{TResult}"/>, <see cref="ValueTask{TResult}"/>) differ only in how they wait.
+/// A cached read of one method: renders the call's key and hands the call to the engine's one read
+/// algorithm, in the mode its shape needs — <c>T</c> synchronously, <see cref="Task{TResult}"/> and
+/// <see cref="ValueTask{TResult}"/> asynchronously. A miss reaches the implementation through a delegate
+/// compiled here, never through <c>Proceed()</c> after an await.
 /// </summary>
 /// <typeparam name="T">The result type.</typeparam>
-internal abstract class ReadPlan<T> : MethodPlan
+internal sealed class ReadPlan<T> : MethodPlan
 {
-    private readonly PayloadCodec<T> _codec;
+    private readonly Func<object, object?[], T>? _sync;
+    private readonly Func<object, object?[], Task<T>>? _task;
+    private readonly Func<object, object?[], ValueTask<T>>? _valueTask;
+    private readonly int _cancellationIndex;
 
-    protected ReadPlan(MethodSpec spec, CacheAsideRuntime runtime, JsonSerializerOptions json)
-        : base(spec, runtime)
+    public ReadPlan(MethodSpec spec, CacheEngine engine, JsonSerializerOptions json)
+        : base(spec, engine)
     {
-        _codec = new PayloadCodec<T>(json, spec.Fingerprint);
-    }
-
-    /// <summary>Renders the call's key; <see langword="null"/> when a property in the key threw (the call then bypasses the cache).</summary>
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A key the cache cannot render must not fail the call.")]
-    protected string? RenderKey(IInvocation invocation)
-    {
-        try
+        Codec = new EntryCodec<T>(json, spec.Fingerprint);
+        switch (spec.Shape)
         {
-            return Runtime.Keys.Build(Spec.Keys[0], invocation.Arguments);
-        }
-        catch (Exception ex)
-        {
-            Log.KeyFailed(Runtime.Telemetry.Logger, Spec.Display, ex);
-            return null;
-        }
-    }
-
-    /// <summary>Decides whether a GET answered the call; reports unusable entries and Redis failures.</summary>
-    protected bool TryHit(in ReadResult read, out T value, ref CacheEventDetails flags)
-    {
-        value = default!;
-        switch (read.Status)
-        {
-            case ReadStatus.Found:
-                if (_codec.TryDecode(read.Value, out value, out var reason))
-                {
-                    if (value is null)
-                    {
-                        flags |= CacheEventDetails.NullValue;
-                    }
-
-                    return true;
-                }
-
-                flags |= CacheEventDetails.CorruptEntry;
-                Runtime.Telemetry.CorruptEntry(Spec.Display, reason!);
-                return false;
-            case ReadStatus.WrongType:
-                flags |= CacheEventDetails.CorruptEntry;
-                Runtime.Telemetry.CorruptEntry(Spec.Display, "the key holds another Redis type than a string");
-                return false;
-            case ReadStatus.Failed:
-                Runtime.Telemetry.RedisFailed("get", Spec.Display, read.Error!);
-                return false;
-            case ReadStatus.Skipped:
-                flags |= CacheEventDetails.CircuitOpen;
-                return false;
+            case ReturnShape.TaskOfT:
+                _task = TargetInvoker.Compile<Task<T>>(spec.Method);
+                break;
+            case ReturnShape.ValueTaskOfT:
+                _valueTask = TargetInvoker.Compile<ValueTask<T>>(spec.Method);
+                break;
             default:
-                return false;
+                _sync = TargetInvoker.Compile<T>(spec.Method);
+                break;
         }
+
+        _cancellationIndex = Array.FindIndex(spec.Method.GetParameters(), p => p.ParameterType == typeof(CancellationToken) || p.ParameterType == typeof(CancellationToken?));
     }
 
-    protected static CacheOutcome MissOrBypass(in ReadResult read) =>
-        read.Unavailable ? CacheOutcome.Bypass : CacheOutcome.Miss;
+    /// <summary>Gets the codec of the method's entries.</summary>
+    public EntryCodec<T> Codec { get; }
 
-    /// <summary>When the GET could not be served and errors are to be thrown, reports the call and throws.</summary>
-    protected void ThrowIfRequested(in ReadResult read, string key, long started, CacheEventDetails flags)
+    /// <summary>Gets whether the method takes a <see cref="CancellationToken"/>, which a shared load then replaces by its own.</summary>
+    public bool HasCancellation => _cancellationIndex >= 0;
+
+    public override void Intercept(IInvocation invocation)
     {
-        if (read.Unavailable && Runtime.Options.ThrowOnRedisErrors)
+        var started = Engine.Telemetry.Start();
+        var arguments = invocation.Arguments;
+        if (!TryRenderKey(Spec.Keys[0], arguments, out var key))
         {
-            Completed(key, CacheOutcome.Bypass, started, flags);
-            Runtime.ThrowIfRequested("get", Spec.Display, read.Error!);
+            invocation.Proceed();
+            Engine.Telemetry.Completed(CacheOperation.Read, Spec.Display, string.Empty, CacheOutcome.Bypass, started, CacheEventDetails.KeyFailed);
+            return;
+        }
+
+        var call = new ReadCall(key, invocation.InvocationTarget!, arguments, started);
+        switch (Spec.Shape)
+        {
+            case ReturnShape.TaskOfT:
+                invocation.ReturnValue = Engine.ReadAsync(this, call, sync: false).AsTask();
+                break;
+            case ReturnShape.ValueTaskOfT:
+                invocation.ReturnValue = Engine.ReadAsync(this, call, sync: false).Preserve();
+                break;
+            default:
+                invocation.ReturnValue = Engine.Read(this, call);
+                break;
         }
     }
 
-    /// <summary>Encodes a result for storing; <see langword="false"/> when it is not to be stored.</summary>
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A result the serializer rejects is returned uncached, never turned into an error.")]
-    protected bool TryPrepareStore(T result, out RedisValue payload, out TimeSpan ttl, ref CacheEventDetails flags)
+    /// <summary>Calls the implementation; for a synchronous method, synchronously.</summary>
+    public ValueTask<T> LoadAsync(object target, object?[] arguments, bool sync) =>
+        _sync is not null ? new ValueTask<T>(_sync(target, arguments))
+        : _task is not null ? new ValueTask<T>(_task(target, arguments))
+        : _valueTask!(target, arguments);
+
+    /// <summary>The caller's cancellation token, or none when the method takes none.</summary>
+    public CancellationToken CancellationOf(object?[] arguments) =>
+        _cancellationIndex >= 0 && arguments[_cancellationIndex] is CancellationToken token ? token : CancellationToken.None;
+
+    /// <summary>The arguments a shared load runs with: the caller's, with the load's own token in place of the caller's.</summary>
+    public object?[] WithCancellation(object?[] arguments, CancellationToken token)
     {
-        payload = RedisValue.Null;
-        ttl = default;
-        if (result is null)
+        if (_cancellationIndex < 0)
         {
-            if (Spec.NullTtl is not { } nullTtl)
-            {
-                flags |= CacheEventDetails.NotStored;
-                return false;
-            }
-
-            ttl = nullTtl;
-        }
-        else
-        {
-            ttl = Runtime.WithJitter(Spec.Ttl);
+            return arguments;
         }
 
-        try
-        {
-            payload = _codec.Encode(result);
-            return true;
-        }
-        catch (Exception ex)
-        {
-            flags |= CacheEventDetails.NotStored;
-            Log.EncodeFailed(Runtime.Telemetry.Logger, Spec.Display, ex);
-            return false;
-        }
+        var copy = (object?[])arguments.Clone();
+        copy[_cancellationIndex] = token;
+        return copy;
     }
 
-    /// <summary>Reports a SET that did not happen; throws when errors are to be thrown (the call is reported first).</summary>
-    protected CacheEventDetails StoreFailed(in WriteResult stored, string key, long started, CacheEventDetails flags)
-    {
-        flags |= CacheEventDetails.StoreFailed;
-        if (stored.Status == WriteStatus.Skipped)
-        {
-            flags |= CacheEventDetails.CircuitOpen;
-        }
-        else
-        {
-            Runtime.Telemetry.RedisFailed("set", Spec.Display, stored.Error!);
-        }
-
-        if (Runtime.Options.ThrowOnRedisErrors)
-        {
-            Completed(key, CacheOutcome.Miss, started, flags);
-            Runtime.ThrowIfRequested("set", Spec.Display, stored.Error!);
-        }
-
-        return flags;
-    }
-
-    protected void Completed(string key, CacheOutcome outcome, long started, CacheEventDetails flags) =>
-        Runtime.Telemetry.Completed(CacheOperation.Read, Spec.Display, key, outcome, started, flags);
-
-    /// <summary>The asynchronous read shared by <see cref="Task{TResult}"/> and <see cref="ValueTask{TResult}"/> methods.</summary>
-    protected async Task<T> ReadAsync(string key, long started, Func<object, object?[], Task<T>> invoke, object target, object?[] arguments)
-    {
-        var read = await Runtime.Store.GetAsync(key).ConfigureAwait(false);
-        var flags = CacheEventDetails.None;
-        if (TryHit(read, out var cached, ref flags))
-        {
-            Completed(key, CacheOutcome.Hit, started, flags);
-            return cached;
-        }
-
-        ThrowIfRequested(read, key, started, flags);
-        var outcome = MissOrBypass(read);
-        T result;
-        try
-        {
-            result = await invoke(target, arguments).ConfigureAwait(false);
-        }
-        catch
-        {
-            Completed(key, outcome, started, flags | CacheEventDetails.TargetFailed);
-            throw;
-        }
-
-        if (result is null)
-        {
-            flags |= CacheEventDetails.NullValue;
-        }
-
-        // After a failed GET the SET would most likely fail too, only later: skip it.
-        if (outcome == CacheOutcome.Miss && TryPrepareStore(result, out var payload, out var ttl, ref flags))
-        {
-            var stored = await Runtime.Store.SetAsync(key, payload, ttl).ConfigureAwait(false);
-            if (!stored.Succeeded)
-            {
-                flags = StoreFailed(stored, key, started, flags);
-            }
-        }
-
-        Completed(key, outcome, started, flags);
-        return result;
-    }
+    /// <summary>Makes a loaded value safe to store and to return: the same value, enumerated at most once.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Materialising lazy results is per plan.")]
+    public T Settle(T value) => value;
 }

@@ -44,7 +44,7 @@ internal static class RedisConnection
     /// configuration string says otherwise, the first connection is given <see cref="DefaultConnectTimeout"/>.
     /// Everything else — password, user, TLS — is the configuration string's.
     /// </remarks>
-    public static IConnectionMultiplexer Connect(string configuration, CacheAsideOptions cacheOptions)
+    public static Task<ConnectionMultiplexer> ConnectAsync(string configuration, CacheAsideOptions cacheOptions, string purpose)
     {
         var options = ConfigurationOptions.Parse(configuration);
         var budget = (int)Math.Ceiling(cacheOptions.RedisTimeout.TotalMilliseconds);
@@ -52,12 +52,13 @@ internal static class RedisConnection
         options.BacklogPolicy = BacklogPolicy.FailFast;
         options.SyncTimeout = budget;
         options.AsyncTimeout = budget;
+        options.ClientName ??= "CacheAside-" + purpose;
         if (!SetsOption(configuration, "connectTimeout"))
         {
             options.ConnectTimeout = (int)DefaultConnectTimeout.TotalMilliseconds;
         }
 
-        return ConnectionMultiplexer.Connect(options);
+        return ConnectionMultiplexer.ConnectAsync(options);
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using Polly.CircuitBreaker;
+using System.Globalization;
 using StackExchange.Redis;
 
 namespace CacheAside.Interception.Internal.Redis;
@@ -9,14 +9,38 @@ namespace CacheAside.Interception.Internal.Redis;
 /// </summary>
 internal static class RedisErrors
 {
-    private const string WrongTypePrefix = "WRONGTYPE";
+    /// <summary>The reason given for a command the open circuit breaker skipped; never thrown.</summary>
+    public static readonly Exception CircuitOpen = new RedisSkippedException("skipped: the circuit breaker is open");
 
-    /// <summary>Redis answered that the key holds another type than a string: Redis itself is healthy.</summary>
+    /// <summary>The reason given for a command skipped because its call had spent its Redis budget; never thrown.</summary>
+    public static readonly Exception BudgetSpent = new RedisSkippedException("skipped: the call had spent its Redis time budget (CacheAsideOptions.RedisTimeout)");
+
+    /// <summary>
+    /// Sorts an error into what it says about Redis. Server replies about the command or its data
+    /// (<c>OOM</c>, <c>WRONGTYPE</c>, a script error) mean Redis is up: <see cref="ReplyStatus.Refused"/>.
+    /// Replies that mean the node cannot serve right now (loading, a replica that is read-only during a
+    /// failover, a cluster that is down) count as <see cref="ReplyStatus.Failed"/>, like timeouts and
+    /// broken connections.
+    /// </summary>
+    public static ReplyStatus Classify(Exception error) => error switch
+    {
+        RedisServerException server when !IsUnavailabilityReply(server.Message) => ReplyStatus.Refused,
+        _ => ReplyStatus.Failed,
+    };
+
+    /// <summary>The circuit breaker (or the spent budget) kept the command from Redis.</summary>
+    public static bool IsSkipped(Exception error) => error is RedisSkippedException;
+
+    /// <summary>Whether the skip was the open circuit breaker's.</summary>
+    public static bool IsCircuitOpen(Exception error) => ReferenceEquals(error, CircuitOpen);
+
+    /// <summary>Redis answered that the key holds another type than a string: the entry is unusable, Redis is healthy.</summary>
     public static bool IsWrongType(Exception error) =>
-        error is RedisServerException && error.Message.StartsWith(WrongTypePrefix, StringComparison.Ordinal);
+        error is RedisServerException && error.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
 
-    /// <summary>The circuit breaker refused the command: Redis was not asked.</summary>
-    public static bool IsCircuitOpen(Exception error) => error is BrokenCircuitException;
+    /// <summary>Redis refused a write because it reached <c>maxmemory</c> with the <c>noeviction</c> policy.</summary>
+    public static bool IsOutOfMemory(Exception error) =>
+        error is RedisServerException && error.Message.StartsWith("OOM", StringComparison.Ordinal);
 
     /// <summary>Whether Redis refused the credentials, anywhere in <paramref name="error"/>'s chain.</summary>
     public static bool IsAuthenticationFailure(Exception? error) => error switch
@@ -37,9 +61,33 @@ internal static class RedisErrors
         TimeoutException budget => budget.Message,
         RedisConnectionException connection => "connection " + connection.FailureType,
         RedisServerException server => "server error " + ErrorCode(server.Message),
-        BrokenCircuitException => "skipped: the circuit breaker is open",
+        RedisSkippedException skipped => skipped.Message,
+        ObjectDisposedException => "the connection was disposed",
         _ => error.GetType().Name,
     };
+
+    /// <summary>A short kind of the error, for counting and for rate-limited logs: <c>timeout</c>, <c>connection</c>, <c>OOM</c>...</summary>
+    public static string Kind(Exception error) => error switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } aggregate => Kind(aggregate.InnerExceptions[0]),
+        RedisTimeoutException or TimeoutException => "timeout",
+        RedisConnectionException => "connection",
+        RedisServerException server => ErrorCode(server.Message),
+        RedisSkippedException => "skipped",
+        _ => error.GetType().Name,
+    };
+
+    /// <summary>The error of a command that did not answer within the budget; <see cref="Describe"/> shows its message.</summary>
+    public static TimeoutException BudgetExceeded(TimeSpan budget) =>
+        new($"no answer within {budget.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms (CacheAsideOptions.RedisTimeout)");
+
+    private static bool IsUnavailabilityReply(string message) =>
+        message.StartsWith("LOADING", StringComparison.Ordinal)
+        || message.StartsWith("READONLY", StringComparison.Ordinal)
+        || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+        || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+        || message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+        || message.StartsWith("BUSY", StringComparison.Ordinal);
 
     /// <summary>The error code Redis puts first in an error reply (<c>OOM</c>, <c>READONLY</c>, <c>NOAUTH</c>).</summary>
     private static string ErrorCode(string message)
@@ -48,4 +96,7 @@ internal static class RedisErrors
         var code = end < 0 ? message : message[..end];
         return code.Length > 0 && code.All(c => char.IsAsciiLetterUpper(c) || c == '_') ? code : "(reply)";
     }
+
+    /// <summary>Stands for a command CacheAside did not send; a value, never thrown.</summary>
+    private sealed class RedisSkippedException(string message) : Exception(message);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Autofac.Core;
+using CacheAside.Interception.Internal.Engine;
 using CacheAside.Interception.Internal.Plans;
 using Castle.DynamicProxy;
 
@@ -16,13 +17,13 @@ internal sealed class ProxyFactory
     private static readonly ProxyGenerator s_generator = new();
 
     private readonly PlanCatalog _catalog;
-    private readonly CacheAsideRuntime _runtime;
+    private readonly CacheEngine _engine;
     private readonly ConcurrentDictionary<Guid, Proxying> _byRegistration = new();
 
-    public ProxyFactory(PlanCatalog catalog, CacheAsideRuntime runtime)
+    public ProxyFactory(PlanCatalog catalog, CacheEngine engine)
     {
         _catalog = catalog;
-        _runtime = runtime;
+        _engine = engine;
     }
 
     public object CreateProxy(IComponentRegistration registration, object target)
@@ -51,7 +52,7 @@ internal sealed class ProxyFactory
         var plans = interfaces
             .SelectMany(_catalog.SpecsFor)
             .DistinctBy(s => s.Method)
-            .ToFrozenDictionary(s => s.Method, s => PlanFactory.Create(s, _runtime, _catalog));
+            .ToFrozenDictionary(s => s.Method, s => PlanFactory.Create(s, _engine, _catalog));
         return new Proxying(interfaces[0], interfaces[1..], new CacheAsideInterceptor(plans));
     }
 

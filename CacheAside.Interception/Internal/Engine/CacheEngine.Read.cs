@@ -1,0 +1,206 @@
+using CacheAside.Interception.Internal.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using CacheAside.Interception.Internal.Entries;
+using CacheAside.Interception.Internal.Plans;
+using CacheAside.Interception.Internal.Redis;
+using StackExchange.Redis;
+
+namespace CacheAside.Interception.Internal.Engine;
+
+/// <summary>
+/// The read path: <c>GET</c>; a fresh entry is a hit, returned without calling the implementation; anything
+/// else is a miss that joins or starts the one load of that key (see <c>.Stampede.cs</c>), which stores its
+/// result under a lease (see <c>.Leases.cs</c>). Written once for every shape: a synchronous method runs it
+/// in the mode that completes synchronously, an asynchronous one awaits.
+/// </summary>
+internal sealed partial class CacheEngine
+{
+    /// <summary>How many times a caller whose shared load could not be handed to it starts over before loading by itself.</summary>
+    private const int MaxAttempts = 3;
+
+    /// <summary>A cached read of a synchronous method: Redis's answer is waited for with the budget, never through the thread pool.</summary>
+    public T Read<T>(ReadPlan<T> plan, in ReadCall call) => RunSynchronously(ReadAsync(plan, call, sync: true));
+
+    /// <summary>A cached read; <paramref name="sync"/> runs it in the mode that completes synchronously.</summary>
+    public async ValueTask<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync, int attempt = 1)
+    {
+        var got = await Store.GetAsync(call.Key, sync, Options.RedisTimeout).ConfigureAwait(false);
+        var miss = new Miss(attempt, got.ElapsedTicks);
+        if (got.IsOk)
+        {
+            if (!got.Value.IsNull)
+            {
+                var state = plan.Codec.Decode(got.Value, FreshnessNow(plan), out var value, out _, out var reason);
+                if (state == EntryState.Fresh)
+                {
+                    Report(plan, call, CacheOutcome.Hit, value is null ? CacheEventDetails.NullValue : CacheEventDetails.None);
+                    return value;
+                }
+
+                miss = miss with { SawUnusableEntry = true };
+                if (state == EntryState.Unreadable)
+                {
+                    Telemetry.CorruptEntry(plan.Spec.Display, reason!);
+                    miss = miss with { Details = CacheEventDetails.CorruptEntry };
+                }
+            }
+        }
+        else if (got.Status == ReplyStatus.Refused && RedisErrors.IsWrongType(got.Error!))
+        {
+            Telemetry.CorruptEntry(plan.Spec.Display, "the key holds another Redis type than a string");
+            miss = miss with { SawUnusableEntry = true, Details = CacheEventDetails.CorruptEntry };
+        }
+        else
+        {
+            var details = RedisTrouble(got, "get", plan.Spec.Display);
+            if (ShouldThrow(got))
+            {
+                Report(plan, call, CacheOutcome.Bypass, details);
+                throw Unavailable(got, "get", plan.Spec.Display);
+            }
+
+            miss = miss with { RedisUsable = false, Details = details };
+        }
+
+        return await MissAsync(plan, call, miss, sync).ConfigureAwait(false);
+    }
+
+    /// <summary>The load of a miss, shared with every concurrent miss of the key in this process.</summary>
+    private async ValueTask<T> MissAsync<T>(ReadPlan<T> plan, ReadCall call, Miss miss, bool sync)
+    {
+        var flight = JoinOrStart(plan, call, miss, sync, out var snapshot);
+        var leader = snapshot < 0;
+        var joined = leader ? CacheEventDetails.None : CacheEventDetails.Coalesced;
+        FlightResult<T> result;
+        try
+        {
+            result = await flight.WaitAsync(sync, plan.CancellationOf(call.Arguments)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Report(plan, call, CacheOutcome.Miss, miss.Details | joined | CacheEventDetails.Canceled);
+            throw;
+        }
+
+        var details = miss.Details | result.Details | joined;
+        if (result.Error is { } error)
+        {
+            Report(plan, call, result.Outcome, details);
+            error.Throw();
+        }
+
+        if (result.Value is null)
+        {
+            details |= CacheEventDetails.NullValue;
+        }
+
+        if (leader || snapshot < result.AcceptBelow)
+        {
+            Report(plan, call, result.Outcome, details);
+            return result.Value;
+        }
+
+        // The shared load cannot be handed to this caller: it began before this caller's GET, and an
+        // invalidation may have come between (its store was refused, or was already on its way). A value
+        // loaded before a completed invalidation is never served after it: start over.
+        if (miss.Attempt < MaxAttempts)
+        {
+            Telemetry.LeaseEvent(plan.Spec.Display, "rejoined");
+            return await ReadAsync(plan, call, sync, miss.Attempt + 1).ConfigureAwait(false);
+        }
+
+        return await LoadAloneAsync(plan, call, details & ~CacheEventDetails.Coalesced, sync).ConfigureAwait(false);
+    }
+
+    /// <summary>Calls the implementation for this caller alone and stores nothing: the last resort of a caller invalidated again and again.</summary>
+    private async ValueTask<T> LoadAloneAsync<T>(ReadPlan<T> plan, ReadCall call, CacheEventDetails details, bool sync)
+    {
+        details |= CacheEventDetails.NotStored;
+        T value;
+        try
+        {
+            value = plan.Settle(await plan.LoadAsync(call.Target, call.Arguments, sync).ConfigureAwait(false));
+        }
+        catch
+        {
+            Report(plan, call, CacheOutcome.Miss, details | CacheEventDetails.TargetFailed);
+            throw;
+        }
+
+        CacheAsideTelemetry.Loaded(plan.Spec.Display);
+        Report(plan, call, CacheOutcome.Miss, details | (value is null ? CacheEventDetails.NullValue : CacheEventDetails.None));
+        return value;
+    }
+
+    /// <summary>
+    /// Encodes a loaded value for storing; <see langword="false"/> (with the reason in <paramref name="details"/>)
+    /// when it is not to be stored: a <see langword="null"/> the method does not cache, a value the serializer
+    /// rejects, or an entry above <see cref="CacheAsideOptions.MaxPayloadBytes"/>.
+    /// </summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A result the serializer rejects is returned uncached, never turned into an error.")]
+    private bool TryPrepareEntry<T>(ReadPlan<T> plan, T value, ulong token, long loadMs, out RedisValue entry, out TimeSpan ttl, ref CacheEventDetails details)
+    {
+        entry = RedisValue.Null;
+        if (value is null)
+        {
+            if (plan.Spec.NullTtl is not { } nullTtl)
+            {
+                details |= CacheEventDetails.NotStored;
+                ttl = default;
+                return false;
+            }
+
+            ttl = nullTtl;
+        }
+        else
+        {
+            ttl = WithJitter(plan.Spec.Ttl);
+        }
+
+        byte[] bytes;
+        try
+        {
+            var now = NowMs();
+            bytes = plan.Codec.Encode(value, new EntryStamp(token, now, loadMs, now + RedisStore.Milliseconds(ttl)));
+        }
+        catch (Exception ex)
+        {
+            details |= CacheEventDetails.NotStored;
+            Telemetry.EncodeFailed(plan.Spec.Display, ex);
+            return false;
+        }
+
+        if (bytes.Length > Options.MaxPayloadBytes)
+        {
+            details |= CacheEventDetails.NotStored | CacheEventDetails.TooLarge;
+            Telemetry.TooLarge(plan.Spec.Display, bytes.Length, Options.MaxPayloadBytes);
+            return false;
+        }
+
+        entry = bytes;
+        return true;
+    }
+
+    /// <summary>
+    /// The clock freshness is read by. An entry that Redis expires when its freshness ends is fresh for as
+    /// long as Redis returns it, whatever this machine's clock says about the writer's.
+    /// </summary>
+    private static long FreshnessNow<T>(ReadPlan<T> plan) => long.MinValue;
+
+    private void Report<T>(ReadPlan<T> plan, in ReadCall call, CacheOutcome outcome, CacheEventDetails details) =>
+        Telemetry.Completed(CacheOperation.Read, plan.Spec.Display, call.Key, outcome, call.Started, details);
+
+    /// <summary>What a miss knows when it goes to the load: which attempt it is, what its GET saw, what it cost.</summary>
+    /// <param name="Attempt">1 for the first; more when a shared load could not be handed over.</param>
+    /// <param name="SpentTicks">The Redis time the call has used so far.</param>
+    private readonly record struct Miss(int Attempt, long SpentTicks)
+    {
+        /// <summary>Gets whether Redis may be used for this miss: false after its GET failed.</summary>
+        public bool RedisUsable { get; init; } = true;
+
+        /// <summary>Gets whether the GET found an entry that is not a hit (unreadable, or stale), which the lease step must not hand back.</summary>
+        public bool SawUnusableEntry { get; init; }
+
+        public CacheEventDetails Details { get; init; }
+    }
+}

@@ -1,0 +1,236 @@
+using CacheAside.Interception.Internal.Diagnostics;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using CacheAside.Interception.Internal.Plans;
+
+namespace CacheAside.Interception.Internal.Engine;
+
+/// <summary>
+/// Loads shared in this process: concurrent misses of one key join one <see cref="Flight{T}"/>, so the
+/// implementation is called once and Redis sees one lease step for all of them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A caller may take a shared load's value only when that cannot hand it something older than a completed
+/// invalidation. Each flight counts its steps (a Redis read that can return a value, the start of the load,
+/// the store) in a version; a joiner notes the version when it joins, after its own <c>GET</c> missed. The
+/// result says from which version on a joiner must not take it (<see cref="FlightResult{T}.AcceptBelow"/>):
+/// a value read from Redis, only by callers that joined before that read was sent; a value stored under a
+/// still-valid lease, only by callers that joined before the store was sent; any other loaded value, only by
+/// callers that joined before the load started — an invalidation that completed before such a caller's
+/// <c>GET</c> was then certainly before the load began. A caller that may not take it starts over with a
+/// <c>GET</c>. The caller that started the flight always takes its own load: it began before any write that
+/// could make it stale.
+/// </para>
+/// <para>
+/// Synchronous and asynchronous callers have separate flights, so a synchronous caller never waits for work
+/// that needs the thread pool; the two kinds meet through the Redis lease, as two processes do.
+/// </para>
+/// </remarks>
+internal sealed partial class CacheEngine
+{
+    private Flight<T> JoinOrStart<T>(ReadPlan<T> plan, in ReadCall call, in Miss miss, bool sync, out int snapshot)
+    {
+        var flights = sync ? _syncFlights : _asyncFlights;
+        while (true)
+        {
+            flights.TryGetValue(call.Key, out var existing);
+            if (existing is Flight<T> running && running.TryJoin(out snapshot))
+            {
+                return running;
+            }
+
+            var mine = new Flight<T>(call.Key, flights, plan.HasCancellation);
+            if (existing is null ? flights.TryAdd(call.Key, mine) : flights.TryUpdate(call.Key, mine, existing))
+            {
+                snapshot = -1;
+                mine.Join();
+                var started = RunFlightAsync(mine, plan, call, miss, sync);
+                if (sync && !started.IsCompleted)
+                {
+                    Interlocked.Increment(ref _syncFallbacks);
+                }
+
+                return mine;
+            }
+        }
+    }
+
+    /// <summary>Runs a flight to its result: the one load of a key for every caller that joins it.</summary>
+    private async Task RunFlightAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall call, Miss miss, bool sync)
+    {
+        var load = call with { Arguments = plan.WithCancellation(call.Arguments, flight.LoadCancellation) };
+        FlightResult<T> result;
+        try
+        {
+            result = !miss.RedisUsable
+                ? await LoadUncachedAsync(flight, plan, load, CacheOutcome.Bypass, CacheEventDetails.None, sync).ConfigureAwait(false)
+                : Options.UseLeases
+                    ? await LeasedLoadAsync(flight, plan, load, miss, sync).ConfigureAwait(false)
+                    : await PlainLoadAsync(flight, plan, load, miss, sync).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            result = FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, CacheEventDetails.None);
+        }
+
+        flight.Complete(result);
+    }
+
+    /// <summary>Calls the implementation for a flight and stores nothing.</summary>
+    private static async ValueTask<FlightResult<T>> LoadUncachedAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall load, CacheOutcome outcome, CacheEventDetails details, bool sync)
+    {
+        var loadVersion = flight.Advance();
+        T value;
+        try
+        {
+            value = plan.Settle(await plan.LoadAsync(load.Target, load.Arguments, sync).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), outcome, details | CacheEventDetails.TargetFailed);
+        }
+
+        CacheAsideTelemetry.Loaded(plan.Spec.Display);
+        return new FlightResult<T>(value, outcome, details, loadVersion);
+    }
+
+    /// <summary>The result of a flight, with the rule for handing it to callers that joined it.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="Value">The value, when there is no error.</param>
+    /// <param name="Outcome">The outcome reported for every caller that takes it.</param>
+    /// <param name="Details">The details reported for every caller that takes it.</param>
+    /// <param name="AcceptBelow">A joiner that joined at a lower version may take the value; others start over.</param>
+    internal readonly record struct FlightResult<T>(T Value, CacheOutcome Outcome, CacheEventDetails Details, int AcceptBelow)
+    {
+        /// <summary>Gets what the load threw, for every caller that shared it.</summary>
+        public ExceptionDispatchInfo? Error { get; init; }
+
+        public static FlightResult<T> Failed(ExceptionDispatchInfo error, CacheOutcome outcome, CacheEventDetails details) =>
+            new(default!, outcome, details, int.MaxValue) { Error = error };
+    }
+
+    /// <summary>One load in flight in this process, and the callers waiting for it.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    internal sealed class Flight<T>
+    {
+        private readonly ConcurrentDictionary<string, object> _flights;
+        private readonly TaskCompletionSource<FlightResult<T>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource? _loadCancellation;
+        private readonly Lock _lock = new();
+        private int _version;
+        private int _waiting;
+        private bool _done;
+
+        public Flight(string key, ConcurrentDictionary<string, object> flights, bool cancellable)
+        {
+            Key = key;
+            _flights = flights;
+            _loadCancellation = cancellable ? new CancellationTokenSource() : null;
+        }
+
+        public string Key { get; }
+
+        /// <summary>Gets the token the shared load runs with: cancelled only once every caller waiting for it has given up.</summary>
+        public CancellationToken LoadCancellation => _loadCancellation?.Token ?? CancellationToken.None;
+
+        /// <summary>Gets whether the lease of the load was found voided while it ran (a renewal was refused).</summary>
+        public bool LeaseLost { get; set; }
+
+        /// <summary>Adds a caller unless the flight has its result already; <paramref name="snapshot"/> is the version it joined at.</summary>
+        public bool TryJoin(out int snapshot)
+        {
+            lock (_lock)
+            {
+                snapshot = _version;
+                if (_done)
+                {
+                    return false;
+                }
+
+                _waiting++;
+                return true;
+            }
+        }
+
+        /// <summary>Adds the caller that started the flight.</summary>
+        public void Join()
+        {
+            lock (_lock)
+            {
+                _waiting++;
+            }
+        }
+
+        /// <summary>Marks a step that joiners must be placed before or after; returns the version the step has.</summary>
+        public int Advance()
+        {
+            lock (_lock)
+            {
+                return ++_version;
+            }
+        }
+
+        /// <summary>Waits for the result; the caller's own token stops only its own wait.</summary>
+        public async ValueTask<FlightResult<T>> WaitAsync(bool sync, CancellationToken cancellation)
+        {
+            var result = _completion.Task;
+            if (!cancellation.CanBeCanceled || result.IsCompleted)
+            {
+                return sync ? result.GetAwaiter().GetResult() : await result.ConfigureAwait(false);
+            }
+
+            try
+            {
+                if (sync)
+                {
+                    // The result is set by the thread that runs the flight, itself a synchronous caller:
+                    // nothing here waits for the thread pool.
+                    result.Wait(cancellation);
+                    return result.Result;
+                }
+
+                return await result.WaitAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                Leave();
+                throw;
+            }
+        }
+
+        /// <summary>Hands the result to every caller that joined, and lets new callers start a new flight.</summary>
+        public void Complete(in FlightResult<T> result)
+        {
+            lock (_lock)
+            {
+                _done = true;
+            }
+
+            _flights.TryRemove(new KeyValuePair<string, object>(Key, this));
+            _completion.TrySetResult(result);
+            _loadCancellation?.Dispose();
+        }
+
+        private void Leave()
+        {
+            bool last;
+            lock (_lock)
+            {
+                last = --_waiting == 0 && !_done;
+            }
+
+            if (last)
+            {
+                try
+                {
+                    _loadCancellation?.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Completed meanwhile: nothing left to cancel.
+                }
+            }
+        }
+    }
+}

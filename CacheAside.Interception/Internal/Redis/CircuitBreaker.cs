@@ -1,0 +1,224 @@
+using CacheAside.Interception.Internal.Diagnostics;
+
+namespace CacheAside.Interception.Internal.Redis;
+
+/// <summary>
+/// Skips Redis after repeated failures, so an outage costs callers nothing measurable. Closed, it lets
+/// every command through and counts outcomes; it opens when, within the sampling window, at least the
+/// minimum throughput of commands ran and the failure ratio was reached, or when that many commands in a
+/// row failed (which reacts within milliseconds under load, whatever the window still holds from before
+/// the fault). Open, it refuses commands for the break duration; then exactly one command probes Redis,
+/// and its outcome closes or reopens the breaker.
+/// </summary>
+/// <remarks>
+/// Only <see cref="ReplyStatus.Failed"/> outcomes count: a reply about one command's data (<c>OOM</c>,
+/// <c>WRONGTYPE</c>) means Redis is up, and one method's data must never switch the cache off for others.
+/// Nothing here waits on anything: state changes are reported inline, on the thread that caused them, so
+/// the breaker works the same for synchronous callers on a starved thread pool. The closed path is a
+/// timestamp read and one interlocked increment.
+/// </remarks>
+internal sealed class CircuitBreaker
+{
+    private const int Buckets = 10;
+
+    private const int Closed = 0;
+    private const int Open = 1;
+    private const int HalfOpen = 2;
+
+    private readonly TimeProvider _time;
+    private readonly double _failureRatio;
+    private readonly int _minimumThroughput;
+    private readonly long _bucketTicks;
+    private readonly long _breakTicks;
+    private readonly TimeSpan _breakDuration;
+    private readonly CacheAsideTelemetry _listener;
+    private readonly Bucket[] _buckets = new Bucket[Buckets];
+    private readonly Lock _lock = new();
+
+    private int _state;
+    private long _openUntil;
+    private int _consecutiveFailures;
+
+    public CircuitBreaker(CacheAsideOptions options, CacheAsideTelemetry listener)
+    {
+        _time = options.TimeProvider;
+        _failureRatio = options.CircuitBreakerFailureRatio;
+        _minimumThroughput = options.CircuitBreakerMinimumThroughput;
+        _bucketTicks = Math.Max(1, ToTicks(options.CircuitBreakerSamplingDuration) / Buckets);
+        _breakTicks = ToTicks(options.CircuitBreakerBreakDuration);
+        _breakDuration = options.CircuitBreakerBreakDuration;
+        _listener = listener;
+        for (var i = 0; i < Buckets; i++)
+        {
+            _buckets[i] = new Bucket();
+        }
+    }
+
+    /// <summary>Gets whether the breaker is refusing commands now (open, or half-open with its probe out).</summary>
+    public bool IsOpen => Volatile.Read(ref _state) != Closed;
+
+    /// <summary>
+    /// Asks to send one command. <see langword="false"/>: do not send it. <paramref name="probe"/> is true
+    /// for the one command that tests Redis after a break; its outcome must be reported.
+    /// </summary>
+    public bool TryAcquire(out bool probe)
+    {
+        probe = false;
+        var state = Volatile.Read(ref _state);
+        if (state == Closed)
+        {
+            return true;
+        }
+
+        if (state == HalfOpen || _time.GetTimestamp() < Volatile.Read(ref _openUntil))
+        {
+            return false;
+        }
+
+        if (Interlocked.CompareExchange(ref _state, HalfOpen, Open) != Open)
+        {
+            return false;
+        }
+
+        probe = true;
+        _listener.CircuitHalfOpened();
+        return true;
+    }
+
+    /// <summary>Reports that a command Redis answered (any answer, errors about data included).</summary>
+    public void Succeeded(bool probe)
+    {
+        if (probe)
+        {
+            lock (_lock)
+            {
+                ResetCounts();
+                Volatile.Write(ref _state, Closed);
+            }
+
+            _listener.CircuitClosed();
+            return;
+        }
+
+        if (Volatile.Read(ref _consecutiveFailures) != 0)
+        {
+            Volatile.Write(ref _consecutiveFailures, 0);
+        }
+
+        Current().AddSuccess();
+    }
+
+    /// <summary>Reports that Redis failed a command (connection, timeout, unavailability reply).</summary>
+    public void Failed(bool probe, Exception error)
+    {
+        if (probe)
+        {
+            OpenNow(error);
+            return;
+        }
+
+        var inARow = Interlocked.Increment(ref _consecutiveFailures);
+        var bucket = Current();
+        bucket.AddFailure();
+        if (Volatile.Read(ref _state) != Closed)
+        {
+            return;
+        }
+
+        if (inARow >= _minimumThroughput || RatioReached())
+        {
+            OpenNow(error);
+        }
+    }
+
+    private void OpenNow(Exception error)
+    {
+        lock (_lock)
+        {
+            var state = Volatile.Read(ref _state);
+            if (state == Open)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _openUntil, _time.GetTimestamp() + _breakTicks);
+            Volatile.Write(ref _state, Open);
+            ResetCounts();
+        }
+
+        _listener.CircuitOpened(_breakDuration, error);
+    }
+
+    private bool RatioReached()
+    {
+        var now = _time.GetTimestamp() / _bucketTicks;
+        long successes = 0;
+        long failures = 0;
+        foreach (var bucket in _buckets)
+        {
+            if (now - bucket.Epoch < Buckets)
+            {
+                successes += bucket.Successes;
+                failures += bucket.Failures;
+            }
+        }
+
+        var total = successes + failures;
+        return total >= _minimumThroughput && failures >= _failureRatio * total;
+    }
+
+    private Bucket Current()
+    {
+        var epoch = _time.GetTimestamp() / _bucketTicks;
+        var bucket = _buckets[(int)(epoch % Buckets)];
+        if (bucket.Epoch != epoch)
+        {
+            lock (_lock)
+            {
+                if (bucket.Epoch != epoch)
+                {
+                    bucket.Reset(epoch);
+                }
+            }
+        }
+
+        return bucket;
+    }
+
+    private void ResetCounts()
+    {
+        foreach (var bucket in _buckets)
+        {
+            bucket.Reset(long.MinValue / 2);
+        }
+
+        Volatile.Write(ref _consecutiveFailures, 0);
+    }
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    /// <summary>Counts of one slice of the sampling window.</summary>
+    private sealed class Bucket
+    {
+        private long _epoch = long.MinValue / 2;
+        private long _successes;
+        private long _failures;
+
+        public long Epoch => Volatile.Read(ref _epoch);
+
+        public long Successes => Volatile.Read(ref _successes);
+
+        public long Failures => Volatile.Read(ref _failures);
+
+        public void AddSuccess() => Interlocked.Increment(ref _successes);
+
+        public void AddFailure() => Interlocked.Increment(ref _failures);
+
+        public void Reset(long epoch)
+        {
+            Volatile.Write(ref _successes, 0);
+            Volatile.Write(ref _failures, 0);
+            Volatile.Write(ref _epoch, epoch);
+        }
+    }
+}

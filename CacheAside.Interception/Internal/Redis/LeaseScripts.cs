@@ -1,0 +1,95 @@
+namespace CacheAside.Interception.Internal.Redis;
+
+/// <summary>
+/// The Lua scripts of the lease protocol. Each touches the keys of one entry — its value key and its
+/// lease key, which share a hash slot — so none ever spans slots on a cluster.
+/// </summary>
+/// <remarks>
+/// A lease is a hash at <c>&lt;value key&gt;:lease</c>: field <c>t</c> holds the holder's token, field
+/// <c>w</c> is set once another caller waits for the holder, so a store or release publishes a
+/// notification only when someone listens. The notification's message is the value key.
+/// StackExchange.Redis sends these by SHA (<c>EVALSHA</c>) and falls back to <c>EVAL</c> when a server
+/// does not know one yet, as after a failover.
+/// </remarks>
+internal static class LeaseScripts
+{
+    /// <summary>A reply of <see cref="Acquire"/>: the value is there (returned second).</summary>
+    public const long FoundValue = 1;
+
+    /// <summary>A reply of <see cref="Acquire"/>: the caller now holds the lease.</summary>
+    public const long Granted = 2;
+
+    /// <summary>A reply of <see cref="Acquire"/>: another caller holds the lease (its remaining milliseconds second).</summary>
+    public const long Held = 3;
+
+    /// <summary>
+    /// After a miss: returns the value if one was stored meanwhile (unless ARGV[3] is 1, for a value the caller
+    /// already found unusable); else takes the lease if nobody holds it; else marks that someone waits.
+    /// KEYS: value, lease. ARGV: token, lease milliseconds, ignore value (0/1).
+    /// </summary>
+    public const string Acquire = """
+        if ARGV[3] == '0' then
+          local v = redis.pcall('GET', KEYS[1])
+          if type(v) == 'string' then return {1, v} end
+        end
+        local holder = redis.call('HGET', KEYS[2], 't')
+        if not holder then
+          redis.call('HSET', KEYS[2], 't', ARGV[1])
+          redis.call('PEXPIRE', KEYS[2], ARGV[2])
+          return {2}
+        end
+        redis.call('HSET', KEYS[2], 'w', '1')
+        return {3, redis.call('PTTL', KEYS[2])}
+        """;
+
+    /// <summary>
+    /// Stores the value only while the caller still holds the lease, then ends the lease and tells waiters.
+    /// Returns 1 when stored, 0 when the lease was voided (by an invalidation) or had expired.
+    /// KEYS: value, lease. ARGV: token, entry, time to live in milliseconds, channel.
+    /// </summary>
+    public const string Store = """
+        if redis.call('HGET', KEYS[2], 't') ~= ARGV[1] then return 0 end
+        local w = redis.call('HGET', KEYS[2], 'w')
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        redis.call('DEL', KEYS[2])
+        if w then redis.call('PUBLISH', ARGV[4], KEYS[1]) end
+        return 1
+        """;
+
+    /// <summary>
+    /// Ends the caller's lease without storing (the source threw, or the result is not to be cached) and
+    /// tells waiters, so one of them loads at once. Returns 1 when the lease was still the caller's.
+    /// KEYS: value, lease. ARGV: token, channel.
+    /// </summary>
+    public const string Release = """
+        if redis.call('HGET', KEYS[2], 't') ~= ARGV[1] then return 0 end
+        local w = redis.call('HGET', KEYS[2], 'w')
+        redis.call('DEL', KEYS[2])
+        if w then redis.call('PUBLISH', ARGV[2], KEYS[1]) end
+        return 1
+        """;
+
+    /// <summary>
+    /// Extends the caller's lease while its load runs. Returns 1 while it is still the caller's, 0 once voided.
+    /// KEYS: lease. ARGV: token, lease milliseconds.
+    /// </summary>
+    public const string Renew = """
+        if redis.call('HGET', KEYS[1], 't') ~= ARGV[1] then return 0 end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return 1
+        """;
+
+    /// <summary>
+    /// Invalidates entries of one hash slot: deletes each value and voids its lease, so a load that began
+    /// before can no longer store, and tells the lease's waiters. KEYS: value, lease, value, lease, ...
+    /// ARGV: channel.
+    /// </summary>
+    public const string Invalidate = """
+        for i = 1, #KEYS, 2 do
+          local w = redis.pcall('HGET', KEYS[i + 1], 'w')
+          redis.call('DEL', KEYS[i], KEYS[i + 1])
+          if w == '1' then redis.call('PUBLISH', ARGV[1], KEYS[i]) end
+        end
+        return 1
+        """;
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics.CodeAnalysis;
+using StackExchange.Redis;
+
+namespace CacheAside.Interception.Internal.Redis;
+
+/// <summary>
+/// The only code that talks to Redis. Each command comes back as a <see cref="RedisReply"/>, never as an
+/// exception: a Redis failure is a fact the caller of a repository must never see. Every command passes
+/// the container's <see cref="CircuitBreaker"/> and is bounded by the time its call has left.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Synchronous and asynchronous callers differ in one place only, <see cref="Complete{TResult}"/>: an
+/// async caller awaits the command with its budget; a sync caller blocks on it with the same budget. The
+/// blocking wait is released by StackExchange.Redis's reader as soon as the reply is parsed, without any
+/// thread-pool work, so sync callers keep working when the pool is starved — provided the reader itself
+/// does not run on the pool, which is why the multiplexer CacheAside creates has its own socket threads.
+/// </para>
+/// <para>
+/// Reads (<c>GET</c>) and writes (scripts, <c>SET</c>) can go to two multiplexers, so that a paused or
+/// slow write (<c>CLIENT PAUSE WRITE</c>, a large value) never queues the reads behind it on one
+/// connection. <see cref="IDatabase"/> is taken per command, as StackExchange.Redis recommends; the
+/// multiplexers belong to the container and are never disposed here.
+/// </para>
+/// </remarks>
+internal sealed class RedisStore
+{
+    private readonly IConnectionMultiplexer _reads;
+    private readonly IConnectionMultiplexer _writes;
+    private readonly int _database;
+    private readonly CircuitBreaker _breaker;
+    private readonly TimeProvider _time;
+
+    public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time)
+    {
+        _reads = reads;
+        _writes = writes;
+        _database = database;
+        _breaker = breaker;
+        _time = time;
+    }
+
+    /// <summary>Gets the multiplexer of reads: the one the container exposes.</summary>
+    public IConnectionMultiplexer Connection => _reads;
+
+    /// <summary>Gets the multiplexer of writes, scripts and notifications.</summary>
+    public IConnectionMultiplexer Writes => _writes;
+
+    public CircuitBreaker Breaker => _breaker;
+
+    /// <summary><c>GET key</c>: the hit path, one command, no script.</summary>
+    public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget) =>
+        Complete(Send(static (db, k) => db.StringGetAsync(k), _reads, key, budget), sync, budget);
+
+    /// <summary><c>SET key value PX ttl</c>, replacing whatever the key holds: the store when leases are off.</summary>
+    public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>
+        Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl)), budget), sync, budget);
+
+    /// <summary>Runs one of CacheAside's Lua scripts on the keys of one hash slot.</summary>
+    public ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget) =>
+        Complete(SendScript(script, keys, values, budget), sync, budget);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> once per hash slot of <paramref name="keys"/>, with that slot's keys
+    /// (in groups of <paramref name="keysPerEntry"/> that belong together), all sent before any is awaited:
+    /// one round trip on a single server, and never a command that spans slots on a cluster. The reply is
+    /// the worst of the replies.
+    /// </summary>
+    public async ValueTask<RedisReply> ScriptPerSlotAsync(string script, RedisKey[] keys, int keysPerEntry, RedisValue[] values, bool sync, TimeSpan budget)
+    {
+        var groups = GroupBySlot(keys, keysPerEntry);
+        if (groups.Count == 1)
+        {
+            return await ScriptAsync(script, groups[0], values, sync, budget).ConfigureAwait(false);
+        }
+
+        var sent = new Sent<RedisResult>[groups.Count];
+        for (var i = 0; i < groups.Count; i++)
+        {
+            sent[i] = SendScript(script, groups[i], values, budget);
+        }
+
+        var worst = default(RedisReply);
+        for (var i = 0; i < sent.Length; i++)
+        {
+            var reply = await Complete(sent[i], sync, budget).ConfigureAwait(false);
+            if (i == 0 || Rank(reply.Status) > Rank(worst.Status))
+            {
+                worst = reply;
+            }
+        }
+
+        return worst;
+    }
+
+    /// <summary>A time to live as Redis takes it: whole milliseconds, never rounded down to zero.</summary>
+    public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
+
+    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, TimeSpan budget) =>
+        Send(static (db, s) => db.ScriptEvaluateAsync(s.script, s.keys, s.values), _writes, (script, keys, values), budget);
+
+    /// <summary>Issues one command unless the breaker or the spent budget says not to; never throws.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every Redis failure becomes a reply; none may reach the caller.")]
+    private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state, TimeSpan budget)
+    {
+        if (budget <= TimeSpan.Zero)
+        {
+            return new(null, RedisReply.Failure(ReplyStatus.Skipped, RedisErrors.BudgetSpent, 0), false, 0);
+        }
+
+        if (!_breaker.TryAcquire(out var probe))
+        {
+            return new(null, RedisReply.Failure(ReplyStatus.Skipped, RedisErrors.CircuitOpen, 0), false, 0);
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            return new(command(connection.GetDatabase(_database), state), default, probe, started);
+        }
+        catch (Exception ex)
+        {
+            return new(null, Finish(ex, probe, started), probe, started);
+        }
+    }
+
+    /// <summary>Waits for a sent command, at most <paramref name="budget"/>: the one place sync and async differ.</summary>
+    private ValueTask<RedisReply> Complete<TResult>(in Sent<TResult> sent, bool sync, TimeSpan budget)
+    {
+        if (sent.Task is not { } pending)
+        {
+            return new(sent.Early);
+        }
+
+        if (pending.IsCompleted)
+        {
+            return new(Finish(pending, sent.Probe, sent.Started));
+        }
+
+        if (sync)
+        {
+            bool answered;
+            try
+            {
+                // Released by the reader thread that parses the reply: no thread-pool work is needed.
+                answered = pending.Wait(budget);
+            }
+            catch (AggregateException)
+            {
+                answered = true;
+            }
+
+            return new(answered ? Finish(pending, sent.Probe, sent.Started) : TimedOut(pending, budget, sent.Probe, sent.Started));
+        }
+
+        return CompleteAsync(pending, budget, sent.Probe, sent.Started);
+    }
+
+    private async ValueTask<RedisReply> CompleteAsync<TResult>(Task<TResult> pending, TimeSpan budget, bool probe, long started)
+    {
+        try
+        {
+            await ((Task)pending).WaitAsync(budget, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        catch (TimeoutException)
+        {
+            // WaitAsync gave up on the budget; the command itself may still answer, unwatched.
+        }
+
+        return pending.IsCompleted ? Finish(pending, probe, started) : TimedOut(pending, budget, probe, started);
+    }
+
+    private RedisReply Finish<TResult>(Task<TResult> done, bool probe, long started)
+    {
+        if (done.IsCompletedSuccessfully)
+        {
+            _breaker.Succeeded(probe);
+            var elapsed = _time.GetTimestamp() - started;
+            return done switch
+            {
+                Task<RedisValue> value => RedisReply.Answered(value.Result, elapsed),
+                Task<RedisResult> result => RedisReply.Answered(result.Result, elapsed),
+                _ => throw new InvalidOperationException("Unexpected Redis result type."),
+            };
+        }
+
+        var error = done.Exception?.InnerExceptions is [var single] ? single : (Exception?)done.Exception ?? new TaskCanceledException();
+        return Finish(error, probe, started);
+    }
+
+    private RedisReply Finish(Exception error, bool probe, long started)
+    {
+        var status = RedisErrors.Classify(error);
+        if (status == ReplyStatus.Failed)
+        {
+            _breaker.Failed(probe, error);
+        }
+        else
+        {
+            _breaker.Succeeded(probe);
+        }
+
+        return RedisReply.Failure(status, error, _time.GetTimestamp() - started);
+    }
+
+    private RedisReply TimedOut(Task pending, TimeSpan budget, bool probe, long started)
+    {
+        // The command goes on unwatched; its later error must not surface as an unobserved task exception.
+        pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Finish(RedisErrors.BudgetExceeded(budget), probe, started);
+    }
+
+    private List<RedisKey[]> GroupBySlot(RedisKey[] keys, int keysPerEntry)
+    {
+        var bySlot = new Dictionary<int, List<RedisKey>>();
+        for (var i = 0; i < keys.Length; i += keysPerEntry)
+        {
+            var slot = _writes.HashSlot(keys[i]);
+            if (!bySlot.TryGetValue(slot, out var group))
+            {
+                bySlot[slot] = group = [];
+            }
+
+            for (var j = 0; j < keysPerEntry; j++)
+            {
+                group.Add(keys[i + j]);
+            }
+        }
+
+        return bySlot.Values.Select(g => g.ToArray()).ToList();
+    }
+
+    private static int Rank(ReplyStatus status) => status switch
+    {
+        ReplyStatus.Ok => 0,
+        ReplyStatus.Refused => 1,
+        ReplyStatus.Skipped => 2,
+        _ => 3,
+    };
+
+    /// <summary>A command as issued: its task, or the reply it already has when it was never sent or failed at once.</summary>
+    private readonly record struct Sent<TResult>(Task<TResult>? Task, RedisReply Early, bool Probe, long Started);
+}
