@@ -1,8 +1,8 @@
-using CacheAside.Interception.Internal.Diagnostics;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
+using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Entries;
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;

@@ -1,5 +1,5 @@
-using CacheAside.Interception.Internal.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Entries;
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;

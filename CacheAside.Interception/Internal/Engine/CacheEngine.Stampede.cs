@@ -1,6 +1,6 @@
-using CacheAside.Interception.Internal.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Plans;
 
 namespace CacheAside.Interception.Internal.Engine;
