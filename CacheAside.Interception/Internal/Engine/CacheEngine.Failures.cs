@@ -37,9 +37,7 @@ internal sealed partial class CacheEngine
     {
         var error = reply.Error!;
         var skipped = RedisErrors.IsSkipped(error);
-        var what = RedisErrors.IsCircuitOpen(error)
-            ? "was skipped: the circuit breaker is open after repeated Redis failures"
-            : skipped ? "was skipped: the call had spent its Redis time budget (CacheAsideOptions.RedisTimeout)" : $"failed ({RedisErrors.Describe(error)})";
+        var what = skipped ? "was skipped: the circuit breaker is open after repeated Redis failures" : $"failed ({RedisErrors.Describe(error)})";
         return new CacheUnavailableException(
             $"Redis {command.ToUpperInvariant()} for {method} {what}; CacheAsideOptions.ThrowOnRedisErrors is on, so this is thrown instead of going on without the cache.",
             skipped ? null : error);

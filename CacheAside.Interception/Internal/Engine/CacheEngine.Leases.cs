@@ -43,7 +43,6 @@ internal sealed partial class CacheEngine
         var keys = new RedisKey[] { load.Key, LeaseKey(load.Key) };
         var tokenValue = (RedisValue)token.ToString("x16", null);
         var leaseMs = RedisStore.Milliseconds(Options.LeaseDuration);
-        var spent = miss.SpentTicks;
         var ignoreValue = miss.SawUnusableEntry;
         var details = CacheEventDetails.None;
         var waitUntil = _time.GetTimestamp() + (long)(Options.LeaseWaitTimeout.TotalSeconds * _time.TimestampFrequency);
@@ -51,8 +50,7 @@ internal sealed partial class CacheEngine
         while (true)
         {
             var readVersion = flight.Advance();
-            var acquired = await Store.ScriptAsync(LeaseScripts.Acquire, keys, [tokenValue, leaseMs, ignoreValue ? 1 : 0], sync, Remaining(spent)).ConfigureAwait(false);
-            spent += acquired.ElapsedTicks;
+            var acquired = await Store.ScriptAsync(LeaseScripts.Acquire, keys, [tokenValue, leaseMs, ignoreValue ? 1 : 0], sync, Options.RedisTimeout).ConfigureAwait(false);
             if (!acquired.IsOk)
             {
                 details |= RedisTrouble(acquired, "lease", plan.Spec.Display);
@@ -138,7 +136,7 @@ internal sealed partial class CacheEngine
         }
 
         var storeVersion = flight.Advance();
-        var stored = await Store.ScriptAsync(LeaseScripts.Store, keys, [tokenValue, entry, RedisStore.Milliseconds(ttl), _channelValue], sync, Remaining(spent)).ConfigureAwait(false);
+        var stored = await Store.ScriptAsync(LeaseScripts.Store, keys, [tokenValue, entry, RedisStore.Milliseconds(ttl), _channelValue], sync, Options.RedisTimeout).ConfigureAwait(false);
         if (!stored.IsOk)
         {
             details |= RedisTrouble(stored, "set", plan.Spec.Display) | CacheEventDetails.StoreFailed;
@@ -183,7 +181,7 @@ internal sealed partial class CacheEngine
         }
 
         var storeVersion = flight.Advance();
-        var stored = await Store.SetAsync(load.Key, entry, ttl, sync, Remaining(miss.SpentTicks)).ConfigureAwait(false);
+        var stored = await Store.SetAsync(load.Key, entry, ttl, sync, Options.RedisTimeout).ConfigureAwait(false);
         if (stored.IsOk)
         {
             return new FlightResult<T>(loaded, CacheOutcome.Miss, details, storeVersion);

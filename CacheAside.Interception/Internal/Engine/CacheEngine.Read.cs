@@ -25,7 +25,7 @@ internal sealed partial class CacheEngine
     public async ValueTask<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync, int attempt = 1)
     {
         var got = await Store.GetAsync(call.Key, sync, Options.RedisTimeout).ConfigureAwait(false);
-        var miss = new Miss(attempt, got.ElapsedTicks);
+        var miss = new Miss(attempt);
         if (got.IsOk)
         {
             if (!got.Value.IsNull)
@@ -190,10 +190,9 @@ internal sealed partial class CacheEngine
     private void Report<T>(ReadPlan<T> plan, in ReadCall call, CacheOutcome outcome, CacheEventDetails details) =>
         Telemetry.Completed(CacheOperation.Read, plan.Spec.Display, call.Key, outcome, call.Started, details);
 
-    /// <summary>What a miss knows when it goes to the load: which attempt it is, what its GET saw, what it cost.</summary>
+    /// <summary>What a miss knows when it goes to the load: which attempt it is, and what its GET saw.</summary>
     /// <param name="Attempt">1 for the first; more when a shared load could not be handed over.</param>
-    /// <param name="SpentTicks">The Redis time the call has used so far.</param>
-    private readonly record struct Miss(int Attempt, long SpentTicks)
+    private readonly record struct Miss(int Attempt)
     {
         /// <summary>Gets whether Redis may be used for this miss: false after its GET failed.</summary>
         public bool RedisUsable { get; init; } = true;

@@ -29,6 +29,10 @@ namespace CacheAside.Interception.Internal.Engine;
 /// </remarks>
 internal sealed partial class CacheEngine
 {
+    /// <summary>For tests: how many callers wait for the load of <paramref name="key"/> in this process (0 when none runs).</summary>
+    internal int Waiting(string key, bool sync) =>
+        (sync ? _syncFlights : _asyncFlights).TryGetValue(key, out var flight) ? ((IFlight)flight).Waiting : 0;
+
     private Flight<T> JoinOrStart<T>(ReadPlan<T> plan, in ReadCall call, in Miss miss, bool sync, out int snapshot)
     {
         var flights = sync ? _syncFlights : _asyncFlights;
@@ -112,7 +116,7 @@ internal sealed partial class CacheEngine
 
     /// <summary>One load in flight in this process, and the callers waiting for it.</summary>
     /// <typeparam name="T">The result type.</typeparam>
-    internal sealed class Flight<T>
+    internal sealed class Flight<T> : IFlight
     {
         private readonly ConcurrentDictionary<string, object> _flights;
         private readonly TaskCompletionSource<FlightResult<T>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -130,6 +134,17 @@ internal sealed partial class CacheEngine
         }
 
         public string Key { get; }
+
+        public int Waiting
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _done ? 0 : _waiting;
+                }
+            }
+        }
 
         /// <summary>Gets the token the shared load runs with: cancelled only once every caller waiting for it has given up.</summary>
         public CancellationToken LoadCancellation => _loadCancellation?.Token ?? CancellationToken.None;
@@ -232,5 +247,11 @@ internal sealed partial class CacheEngine
                 }
             }
         }
+    }
+
+    /// <summary>What every flight tells whoever does not know its result type.</summary>
+    private interface IFlight
+    {
+        int Waiting { get; }
     }
 }

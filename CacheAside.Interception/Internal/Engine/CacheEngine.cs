@@ -82,7 +82,4 @@ internal sealed partial class CacheEngine : IDisposable
     private TimeSpan WithJitter(TimeSpan ttl) => Options.TtlJitter == 0
         ? ttl
         : ttl + TimeSpan.FromTicks((long)(ttl.Ticks * Options.TtlJitter * Random.Shared.NextDouble()));
-
-    /// <summary>What is left of the call's Redis budget after <paramref name="spentTicks"/>.</summary>
-    private TimeSpan Remaining(long spentTicks) => Options.RedisTimeout - TimeSpan.FromSeconds((double)spentTicks / _time.TimestampFrequency);
 }

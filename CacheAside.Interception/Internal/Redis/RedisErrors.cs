@@ -12,9 +12,6 @@ internal static class RedisErrors
     /// <summary>The reason given for a command the open circuit breaker skipped; never thrown.</summary>
     public static readonly Exception CircuitOpen = new RedisSkippedException("skipped: the circuit breaker is open");
 
-    /// <summary>The reason given for a command skipped because its call had spent its Redis budget; never thrown.</summary>
-    public static readonly Exception BudgetSpent = new RedisSkippedException("skipped: the call had spent its Redis time budget (CacheAsideOptions.RedisTimeout)");
-
     /// <summary>
     /// Sorts an error into what it says about Redis. Server replies about the command or its data
     /// (<c>OOM</c>, <c>WRONGTYPE</c>, a script error) mean Redis is up: <see cref="ReplyStatus.Refused"/>.
@@ -28,7 +25,7 @@ internal static class RedisErrors
         _ => ReplyStatus.Failed,
     };
 
-    /// <summary>The circuit breaker (or the spent budget) kept the command from Redis.</summary>
+    /// <summary>The circuit breaker kept the command from Redis.</summary>
     public static bool IsSkipped(Exception error) => error is RedisSkippedException;
 
     /// <summary>Whether the skip was the open circuit breaker's.</summary>

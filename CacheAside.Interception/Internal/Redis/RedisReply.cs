@@ -14,7 +14,7 @@ internal enum ReplyStatus
     /// </summary>
     Failed,
 
-    /// <summary>Redis was not asked: the circuit breaker is open, or the call had spent its Redis budget.</summary>
+    /// <summary>Redis was not asked: the circuit breaker is open.</summary>
     Skipped,
 
     /// <summary>

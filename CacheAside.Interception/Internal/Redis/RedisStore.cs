@@ -6,7 +6,7 @@ namespace CacheAside.Interception.Internal.Redis;
 /// <summary>
 /// The only code that talks to Redis. Each command comes back as a <see cref="RedisReply"/>, never as an
 /// exception: a Redis failure is a fact the caller of a repository must never see. Every command passes
-/// the container's <see cref="CircuitBreaker"/> and is bounded by the time its call has left.
+/// the container's <see cref="CircuitBreaker"/> and is bounded by the time budget.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -103,11 +103,6 @@ internal sealed class RedisStore
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every Redis failure becomes a reply; none may reach the caller.")]
     private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state, TimeSpan budget)
     {
-        if (budget <= TimeSpan.Zero)
-        {
-            return new(null, RedisReply.Failure(ReplyStatus.Skipped, RedisErrors.BudgetSpent, 0), false, 0);
-        }
-
         if (!_breaker.TryAcquire(out var probe))
         {
             return new(null, RedisReply.Failure(ReplyStatus.Skipped, RedisErrors.CircuitOpen, 0), false, 0);
