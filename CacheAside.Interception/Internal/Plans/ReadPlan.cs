@@ -16,6 +16,8 @@ namespace CacheAside.Interception.Internal.Plans;
 /// <typeparam name="T">The result type.</typeparam>
 internal abstract class ReadPlan<T> : MethodPlan
 {
+    private static readonly Func<T, T>? s_materialize = ResultMaterializer.For<T>();
+
     private readonly PayloadCodec<T> _codec;
 
     protected ReadPlan(MethodSpec spec, CacheAsideRuntime runtime, JsonSerializerOptions json)
@@ -88,7 +90,6 @@ internal abstract class ReadPlan<T> : MethodPlan
     }
 
     /// <summary>Encodes a result for storing; <see langword="false"/> when it is not to be stored.</summary>
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A result the serializer rejects is returned uncached, never turned into an error.")]
     protected bool TryPrepareStore(T result, out RedisValue payload, out TimeSpan ttl, ref CacheEventDetails flags)
     {
         payload = RedisValue.Null;
@@ -108,18 +109,18 @@ internal abstract class ReadPlan<T> : MethodPlan
             ttl = Runtime.WithJitter(Spec.Ttl);
         }
 
-        try
-        {
-            payload = _codec.Encode(result);
-            return true;
-        }
-        catch (Exception ex)
+        if (!_codec.TryEncode(result, out payload, out var problem))
         {
             flags |= CacheEventDetails.NotStored;
-            Log.EncodeFailed(Runtime.Telemetry.Logger, Spec.Display, ex);
+            Log.NotStored(Runtime.Telemetry.Logger, Spec.Display, problem!);
             return false;
         }
+
+        return true;
     }
+
+    /// <summary>A one-shot sequence (an iterator, a query) made a list once, so storing it does not run it again.</summary>
+    protected static T Materialize(T result) => s_materialize is null ? result : s_materialize(result);
 
     /// <summary>Reports a SET that did not happen; throws when errors are to be thrown (the call is reported first).</summary>
     protected CacheEventDetails StoreFailed(in WriteResult stored, string key, long started, CacheEventDetails flags)
@@ -162,7 +163,7 @@ internal abstract class ReadPlan<T> : MethodPlan
         T result;
         try
         {
-            result = await invoke(target, arguments).ConfigureAwait(false);
+            result = Materialize(await invoke(target, arguments).ConfigureAwait(false));
         }
         catch
         {

@@ -35,6 +35,7 @@ internal sealed class SyncReadPlan<T> : ReadPlan<T>
         try
         {
             invocation.Proceed();
+            invocation.ReturnValue = Materialize((T)invocation.ReturnValue!);
         }
         catch
         {

@@ -1,39 +1,38 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using StackExchange.Redis;
 
 namespace CacheAside.Interception.Internal.Serialization;
 
 /// <summary>
 /// Turns a method's result into the bytes stored in Redis and back: a short header naming the format and
-/// the type's shape (<c>ca1:&lt;fingerprint&gt;:</c>), then the System.Text.Json text of the value against the
-/// declared type. Type names are never written, so a payload cannot ask for a type to be created.
+/// the type's shape (<c>ca1:&lt;fingerprint&gt;:</c>), then the JSON body (<see cref="JsonBody{T}"/>). Type
+/// names are never written, so a payload cannot ask for a type to be created.
 /// </summary>
 internal sealed class PayloadCodec<T>
 {
     private const string FormatVersion = "ca1";
 
-    private readonly JsonTypeInfo<T> _typeInfo;
+    private readonly JsonBody<T> _body;
     private readonly byte[] _header;
 
     public PayloadCodec(JsonSerializerOptions options, string fingerprint)
     {
-        _typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        _body = new JsonBody<T>(options);
         _header = Encoding.ASCII.GetBytes($"{FormatVersion}:{fingerprint}:");
     }
 
-    public RedisValue Encode(T value)
+    /// <summary>Encodes a value for storing; <see langword="false"/>, with the reason, when it is not to be stored.</summary>
+    public bool TryEncode(T value, out RedisValue payload, out string? problem)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        buffer.Write(_header);
-        using (var writer = new Utf8JsonWriter(buffer))
+        if (!_body.TryWrite(value, _header, out var entry, out problem))
         {
-            JsonSerializer.Serialize(writer, value, _typeInfo);
+            payload = RedisValue.Null;
+            return false;
         }
 
-        return buffer.WrittenMemory;
+        payload = entry;
+        return true;
     }
 
     /// <summary>Reads a stored value back; <see langword="false"/> when it is not one this codec wrote.</summary>
@@ -48,21 +47,6 @@ internal sealed class PayloadCodec<T>
             return false;
         }
 
-        try
-        {
-            value = JsonSerializer.Deserialize(span[_header.Length..], _typeInfo)!;
-            reason = null;
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            reason = "malformed JSON at byte " + ex.BytePositionInLine;
-            return false;
-        }
-        catch (NotSupportedException)
-        {
-            reason = "JSON that does not fit the type";
-            return false;
-        }
+        return _body.TryRead(span[_header.Length..], out value, out reason);
     }
 }
