@@ -40,6 +40,17 @@ public sealed class CacheContractTests
     }
 
     [Test]
+    public void PrivateSetterOfABaseClass_ComesBackSet()
+    {
+        var savings = new Savings { Id = 5 };
+        savings.Credit(3.25m);
+
+        var result = Codec.RoundTrip(savings);
+
+        Assert.That(result.Value!.Interest, Is.EqualTo(3.25m));
+    }
+
+    [Test]
     public void GetOnlyCollectionInitialisedByTheClass_ComesBackFilled()
     {
         var invoice = new Invoice { Id = 2 };
@@ -105,5 +116,23 @@ public sealed class CacheContractTests
 
         Assert.That(result.Value, Is.EqualTo(new[] { double.NaN, double.NegativeInfinity, -0.0, double.MaxValue }));
         Assert.That(double.IsNegative(result.Value![2]), Is.True, "negative zero keeps its sign");
+    }
+
+    public class Deposit
+    {
+        private decimal _interest;
+
+        public decimal Interest
+        {
+            get => _interest;
+            private set => _interest = value;
+        }
+
+        public void Credit(decimal amount) => Interest += amount;
+    }
+
+    public sealed class Savings : Deposit
+    {
+        public int Id { get; set; }
     }
 }

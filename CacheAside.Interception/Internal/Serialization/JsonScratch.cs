@@ -36,7 +36,8 @@ internal sealed class JsonScratch
     {
         if (scratch._buffer.Capacity <= KeepAtMost)
         {
-            scratch._buffer.ResetWrittenCount();
+            // Zeroed rather than only rewound: the bytes of a value (a password hash) do not linger.
+            scratch._buffer.Clear();
             s_free = scratch;
         }
     }
