@@ -51,7 +51,7 @@ public static class CacheAsideDiagnostics
 
     /// <summary>
     /// Counter of results returned uncached because they could not be stored, tagged with <see cref="ReasonTag"/>
-    /// (<c>too_large</c>: above <see cref="CacheAsideOptions.MaxPayloadBytes"/>; <c>unserializable</c>) and <see cref="MethodTag"/>.
+    /// (<c>too_large</c>: above <see cref="CacheAsideOptions.MaxPayloadBytes"/>; <c>not_round_trippable</c>: the value would not read back as it is) and <see cref="MethodTag"/>.
     /// </summary>
     public const string RejectedEntries = "cacheaside.entries.rejected";
 

@@ -139,13 +139,13 @@ internal sealed class CacheAsideTelemetry
         }
     }
 
-    /// <summary>A result the serializer refused: returned uncached, counted, logged once per method.</summary>
-    public void EncodeFailed(string method, Exception error)
+    /// <summary>A result that would not read back as it is (or that the serializer refused): returned uncached, counted, logged once per method.</summary>
+    public void NotStored(string method, string problem)
     {
-        CountRejected(method, "unserializable");
+        CountRejected(method, "not_round_trippable");
         if (FirstTime(method, "encode"))
         {
-            Log.EncodeFailed(Logger, method, error);
+            Log.NotStored(Logger, method, problem);
         }
     }
 

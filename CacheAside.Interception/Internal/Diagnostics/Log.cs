@@ -36,8 +36,8 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Warning, "Redis at {Endpoints} did not answer PING at startup ({Reason}); calls go to their implementations until it does, and caching resumes by itself.")]
     public static partial void NotConnected(ILogger logger, string endpoints, string reason);
 
-    [LoggerMessage(10, LogLevel.Error, "The result of {Method} could not be serialized; it was returned uncached.")]
-    public static partial void EncodeFailed(ILogger logger, string method, Exception exception);
+    [LoggerMessage(10, LogLevel.Warning, "The result of {Method} was returned uncached: {Problem}.")]
+    public static partial void NotStored(ILogger logger, string method, string problem);
 
     [LoggerMessage(11, LogLevel.Error, "{Method} runs uncached for these type arguments: {Problems}")]
     public static partial void InstantiationUncached(ILogger logger, string method, string problems);

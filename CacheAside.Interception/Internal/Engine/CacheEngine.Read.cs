@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Entries;
 using CacheAside.Interception.Internal.Plans;
@@ -134,10 +133,9 @@ internal sealed partial class CacheEngine
 
     /// <summary>
     /// Encodes a loaded value for storing; <see langword="false"/> (with the reason in <paramref name="details"/>)
-    /// when it is not to be stored: a <see langword="null"/> the method does not cache, a value the serializer
-    /// rejects, or an entry above <see cref="CacheAsideOptions.MaxPayloadBytes"/>.
+    /// when it is not to be stored: a <see langword="null"/> the method does not cache, a value that would not
+    /// read back as it is (the serializer's refusal included), or an entry above <see cref="CacheAsideOptions.MaxPayloadBytes"/>.
     /// </summary>
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A result the serializer rejects is returned uncached, never turned into an error.")]
     private bool TryPrepareEntry<T>(ReadPlan<T> plan, T value, ulong token, long loadMs, out RedisValue entry, out TimeSpan ttl, ref CacheEventDetails details)
     {
         entry = RedisValue.Null;
@@ -157,16 +155,11 @@ internal sealed partial class CacheEngine
             ttl = WithJitter(plan.Spec.Ttl);
         }
 
-        byte[] bytes;
-        try
-        {
-            var now = NowMs();
-            bytes = plan.Codec.Encode(value, new EntryStamp(token, now, loadMs, now + RedisStore.Milliseconds(ttl)));
-        }
-        catch (Exception ex)
+        var now = NowMs();
+        if (!plan.Codec.TryEncode(value, new EntryStamp(token, now, loadMs, now + RedisStore.Milliseconds(ttl)), out var bytes, out var problem))
         {
             details |= CacheEventDetails.NotStored;
-            Telemetry.EncodeFailed(plan.Spec.Display, ex);
+            Telemetry.NotStored(plan.Spec.Display, problem!);
             return false;
         }
 

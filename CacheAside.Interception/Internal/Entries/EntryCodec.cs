@@ -1,15 +1,14 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using CacheAside.Interception.Internal.Serialization;
 
 namespace CacheAside.Interception.Internal.Entries;
 
 /// <summary>
 /// Turns a method's result into the bytes stored in Redis and back. An entry is a header, then the
-/// System.Text.Json text of the value against the declared type:
+/// System.Text.Json text of the value against the declared type, under the cache's contract (<see cref="JsonBody{T}"/>):
 /// <c>ca2:&lt;fingerprint&gt;:&lt;token&gt;:&lt;loadedAtMs&gt;:&lt;loadMs&gt;:&lt;freshUntilMs&gt;:&lt;json&gt;</c>.
 /// </summary>
 /// <remarks>
@@ -24,45 +23,34 @@ internal sealed class EntryCodec<T>
 {
     private const string FormatVersion = "ca2";
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? s_buffer;
-
-    private readonly JsonTypeInfo<T> _typeInfo;
+    private readonly JsonBody<T> _body;
     private readonly byte[] _prefix;
 
     public EntryCodec(JsonSerializerOptions options, string fingerprint)
     {
-        _typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        _body = new JsonBody<T>(options);
         _prefix = Encoding.ASCII.GetBytes($"{FormatVersion}:{fingerprint}:");
     }
 
-    /// <summary>Writes the entry for <paramref name="value"/>; throws what the serializer throws.</summary>
-    public byte[] Encode(T value, in EntryStamp stamp)
+    /// <summary>
+    /// Writes the entry for <paramref name="value"/>; <see langword="false"/>, with the reason, when the value
+    /// cannot be stored faithfully (see <see cref="JsonBody{T}"/>): it is then returned uncached.
+    /// </summary>
+    public bool TryEncode(T value, in EntryStamp stamp, [NotNullWhen(true)] out byte[]? entry, out string? problem)
     {
-        var buffer = s_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        buffer.Write(_prefix);
-        WriteHex(buffer, stamp.Token);
-        WriteNumber(buffer, stamp.LoadedAtMs);
-        WriteNumber(buffer, stamp.LoadMs);
-        WriteNumber(buffer, stamp.FreshUntilMs);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            JsonSerializer.Serialize(writer, value, _typeInfo);
-        }
-
-        var entry = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 64 * 1024)
-        {
-            // One large value must not pin a large buffer on this thread for the life of the process.
-            s_buffer = null;
-        }
-
-        return entry;
+        Span<byte> header = stackalloc byte[_prefix.Length + 17 + (3 * 21)];
+        _prefix.CopyTo(header);
+        var length = _prefix.Length;
+        stamp.Token.TryFormat(header[length..], out _, "x16", null);
+        header[length + 16] = (byte)':';
+        length += 17;
+        length += WriteNumber(header[length..], stamp.LoadedAtMs);
+        length += WriteNumber(header[length..], stamp.LoadMs);
+        length += WriteNumber(header[length..], stamp.FreshUntilMs);
+        return _body.TryWrite(value, header[..length], out entry, out problem);
     }
 
     /// <summary>Reads an entry back; anything this codec did not write is <see cref="EntryState.Unreadable"/>, never an exception.</summary>
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever a stored entry makes the serializer throw, it is a miss.")]
     public EntryState Decode(ReadOnlyMemory<byte> stored, long nowMs, out T value, out EntryStamp stamp, out string? reason)
     {
         value = default!;
@@ -84,40 +72,20 @@ internal sealed class EntryCodec<T>
             return EntryState.Unreadable;
         }
 
-        try
+        if (!_body.TryRead(span, out value, out reason))
         {
-            value = JsonSerializer.Deserialize(span, _typeInfo)!;
-        }
-        catch (JsonException ex)
-        {
-            reason = "malformed JSON at byte " + ex.BytePositionInLine;
-            return EntryState.Unreadable;
-        }
-        catch (Exception ex)
-        {
-            reason = "JSON that does not fit the type (" + ex.GetType().Name + ")";
             return EntryState.Unreadable;
         }
 
         stamp = new EntryStamp(token, loadedAt, loadMs, freshUntil);
-        reason = null;
         return nowMs < freshUntil ? EntryState.Fresh : EntryState.Stale;
     }
 
-    private static void WriteHex(ArrayBufferWriter<byte> buffer, ulong token)
+    private static int WriteNumber(Span<byte> span, long number)
     {
-        var span = buffer.GetSpan(17);
-        token.TryFormat(span, out _, "x16", null);
-        span[16] = (byte)':';
-        buffer.Advance(17);
-    }
-
-    private static void WriteNumber(ArrayBufferWriter<byte> buffer, long number)
-    {
-        var span = buffer.GetSpan(21);
         Utf8Formatter.TryFormat(number, span, out var written);
         span[written] = (byte)':';
-        buffer.Advance(written + 1);
+        return written + 1;
     }
 
     private static bool TryReadHex(ref ReadOnlySpan<byte> span, out ulong token)

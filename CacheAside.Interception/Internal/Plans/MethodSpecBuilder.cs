@@ -90,7 +90,8 @@ internal static class MethodSpecBuilder
         if (resultType is not null && !resultType.ContainsGenericParameters)
         {
             var storage = new List<string>();
-            fingerprint = TypeShape.Fingerprint(resultType, json, storage);
+            FidelityCheck.Check(resultType, json, storage);
+            fingerprint = TypeShape.Fingerprint(resultType, json);
             problems.AddRange(storage.Select(p => $"[Cached] cannot store the result: {p}, or remove [Cached]."));
         }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using CacheAside.Interception.Internal.Serialization;
 
 namespace CacheAside.Interception.Internal.Plans;
 
@@ -14,12 +14,7 @@ internal sealed class PlanCatalog
     public PlanCatalog(CacheAsideOptions options)
     {
         Options = options;
-        var json = options.SerializerOptions is null
-            ? new JsonSerializerOptions(JsonSerializerDefaults.General)
-            : new JsonSerializerOptions(options.SerializerOptions);
-        json.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
-        json.MakeReadOnly();
-        Json = json;
+        Json = CacheContract.Create(options.SerializerOptions);
     }
 
     public CacheAsideOptions Options { get; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CacheAside.Interception.Internal.Engine;
 using CacheAside.Interception.Internal.Entries;
+using CacheAside.Interception.Internal.Serialization;
 using Castle.DynamicProxy;
 
 namespace CacheAside.Interception.Internal.Plans;
@@ -18,6 +19,7 @@ internal sealed class ReadPlan<T> : MethodPlan
     private readonly Func<object, object?[], Task<T>>? _task;
     private readonly Func<object, object?[], ValueTask<T>>? _valueTask;
     private readonly int _cancellationIndex;
+    private readonly Func<T, T>? _materialize = ResultMaterializer.For<T>();
 
     public ReadPlan(MethodSpec spec, CacheEngine engine, JsonSerializerOptions json)
         : base(spec, engine)
@@ -94,7 +96,6 @@ internal sealed class ReadPlan<T> : MethodPlan
         return copy;
     }
 
-    /// <summary>Makes a loaded value safe to store and to return: the same value, enumerated at most once.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Materialising lazy results is per plan.")]
-    public T Settle(T value) => value;
+    /// <summary>Makes a loaded value safe to store and to return: a one-shot sequence becomes a list, enumerated once.</summary>
+    public T Settle(T value) => _materialize is null ? value : _materialize(value);
 }

@@ -1,28 +1,37 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using CacheAside.Interception.Internal.Keys;
 
 namespace CacheAside.Interception.Internal.Serialization;
 
 /// <summary>
-/// Describes how a type looks in JSON (property names and types, recursively) and condenses that into a
-/// fingerprint stored with every entry. An entry written by another shape of the type (before a deploy
-/// added or renamed a property) then reads as a miss instead of silently losing fields.
+/// Describes how a type looks in the cache's JSON — its members (fields included) with their names, types
+/// and how each is read back, recursively; every declared derived type with its discriminator; the
+/// converters the user put in charge — and condenses that into a fingerprint stored with every entry. An
+/// entry written by another shape of the type (before a deploy added a property to a derived type, say)
+/// then reads as a miss instead of coming back with members left empty.
 /// </summary>
 internal static class TypeShape
 {
-    /// <summary>Returns a 16-hex-digit fingerprint of <paramref name="type"/>'s JSON shape, adding a problem for each part that cannot be read back.</summary>
-    public static string Fingerprint(Type type, JsonSerializerOptions options, List<string> problems)
+    // Raised whenever the cache's contract changes how the same type is written, so entries of the old
+    // contract are misses.
+    private const string ContractVersion = "contract 2";
+
+    /// <summary>Returns a 16-hex-digit fingerprint of <paramref name="type"/>'s shape under <paramref name="options"/> (the cache's contract).</summary>
+    public static string Fingerprint(Type type, JsonSerializerOptions options)
     {
-        var description = new StringBuilder();
-        Describe(type, options, description, [], problems);
+        var description = new StringBuilder(ContractVersion);
+        description.Append(CultureInfo.InvariantCulture, $";numbers {options.NumberHandling};keys {Name(options.DictionaryKeyPolicy)};unmapped {options.UnmappedMemberHandling};nulls {options.RespectNullableAnnotations};");
+        Describe(type, options, description, []);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(description.ToString()));
         return Convert.ToHexStringLower(hash, 0, 8);
     }
 
-    private static void Describe(Type type, JsonSerializerOptions options, StringBuilder description, HashSet<Type> visiting, List<string> problems)
+    private static void Describe(Type type, JsonSerializerOptions options, StringBuilder description, HashSet<Type> visiting)
     {
         description.Append(TypeNames.Canonical(type));
         if (!visiting.Add(type))
@@ -38,7 +47,16 @@ internal static class TypeShape
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
         {
-            problems.Add($"its result type contains {TypeNames.Display(type)}, which System.Text.Json cannot store ({ex.Message}): return a type made of plain properties");
+            // FidelityCheck reports the type; its fingerprint only has to be stable.
+            description.Append('!');
+            visiting.Remove(type);
+            return;
+        }
+
+        if (options.Converters.FirstOrDefault(c => !CacheContract.IsOwn(c) && c.CanConvert(type)) is { } converter)
+        {
+            // The converter decides the JSON: a new version of it is a new shape as far as it can be told.
+            description.Append(" by ").Append(TypeNames.Canonical(converter.GetType()));
             visiting.Remove(type);
             return;
         }
@@ -46,17 +64,20 @@ internal static class TypeShape
         switch (info.Kind)
         {
             case JsonTypeInfoKind.Object:
-                if ((type.IsInterface || type.IsAbstract || type == typeof(object)) && info.PolymorphismOptions is null)
-                {
-                    problems.Add($"its result type contains {TypeNames.Display(type)}, which cannot be read back from JSON as the object that was stored: return a concrete type");
-                    break;
-                }
-
+                Polymorphism(info.PolymorphismOptions, options, description, visiting);
                 description.Append('{');
                 foreach (var property in info.Properties.OrderBy(p => p.Name, StringComparer.Ordinal))
                 {
-                    description.Append(property.Name).Append(':');
-                    Describe(property.PropertyType, options, description, visiting, problems);
+                    description.Append(property.Name).Append(' ').Append(How(property)).Append(':');
+                    if (property.CustomConverter is { } own && !CacheContract.IsOwn(own))
+                    {
+                        description.Append("by ").Append(TypeNames.Canonical(own.GetType()));
+                    }
+                    else
+                    {
+                        Describe(property.PropertyType, options, description, visiting);
+                    }
+
                     description.Append(';');
                 }
 
@@ -64,25 +85,50 @@ internal static class TypeShape
                 break;
             case JsonTypeInfoKind.Enumerable:
                 description.Append('[');
-                Describe(info.ElementType!, options, description, visiting, problems);
+                Describe(info.ElementType!, options, description, visiting);
                 description.Append(']');
                 break;
             case JsonTypeInfoKind.Dictionary:
                 description.Append('{');
-                Describe(info.KeyType!, options, description, visiting, problems);
+                Describe(info.KeyType!, options, description, visiting);
                 description.Append("=>");
-                Describe(info.ElementType!, options, description, visiting, problems);
+                Describe(info.ElementType!, options, description, visiting);
                 description.Append('}');
-                break;
-            case JsonTypeInfoKind.None:
-                if (type == typeof(object))
-                {
-                    problems.Add("its result type contains object, which is read back from JSON as a JsonElement rather than the value that was stored: return a concrete type");
-                }
-
                 break;
         }
 
         visiting.Remove(type);
     }
+
+    private static void Polymorphism(JsonPolymorphismOptions? polymorphism, JsonSerializerOptions options, StringBuilder description, HashSet<Type> visiting)
+    {
+        if (polymorphism is null)
+        {
+            return;
+        }
+
+        description.Append(CultureInfo.InvariantCulture, $"<{polymorphism.TypeDiscriminatorPropertyName} {polymorphism.UnknownDerivedTypeHandling} {polymorphism.IgnoreUnrecognizedTypeDiscriminators}");
+        foreach (var derived in polymorphism.DerivedTypes)
+        {
+            // A number and a string discriminator differ: 1 and "1".
+            var discriminator = derived.TypeDiscriminator switch
+            {
+                null => "-",
+                string text => '"' + text + '"',
+                var number => Convert.ToString(number, CultureInfo.InvariantCulture),
+            };
+            description.Append(' ').Append(discriminator).Append('=');
+            Describe(derived.DerivedType, options, description, visiting);
+        }
+
+        description.Append('>');
+    }
+
+    /// <summary>How a member is read back: a setter, a constructor parameter, filled in place; required or not.</summary>
+    private static string How(JsonPropertyInfo property) =>
+        (property.AssociatedParameter is not null ? "c" : property.Set is not null ? "s" : "-")
+        + (property.ObjectCreationHandling == JsonObjectCreationHandling.Populate ? "p" : string.Empty)
+        + (property.IsRequired ? "r" : string.Empty);
+
+    private static string Name(object? policy) => policy is null ? "-" : TypeNames.Canonical(policy.GetType());
 }
