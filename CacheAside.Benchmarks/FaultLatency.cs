@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Autofac;
 using CacheAside.Interception;
 using CacheAside.Tests.Infrastructure;
@@ -18,7 +17,7 @@ internal static class FaultLatency
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var calls = args.Length == 2 && args[0] == "--calls" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
+        var calls = Stats.Option(args, "--calls", 20_000);
         using var redis = RedisServer.Start();
         Console.WriteLine($"CacheAside fault latency: {Environment.ProcessorCount} cores, .NET {Environment.Version}, default RedisTimeout {new CacheAsideOptions().RedisTimeout.TotalMilliseconds} ms.");
         Console.WriteLine("The implementation answers at once: each figure is what the cache adds to a call.");
@@ -128,14 +127,8 @@ internal static class FaultLatency
     private static void Print(string scenario, string method, List<double> microseconds)
     {
         microseconds.Sort();
-        Console.WriteLine($"| {scenario} | {method} | {microseconds.Count} | {Format(Percentile(microseconds, 0.5))} | {Format(Percentile(microseconds, 0.95))} | {Format(microseconds[^1])} |");
+        Console.WriteLine($"| {scenario} | {method} | {microseconds.Count} | {Stats.Micros(Stats.Percentile(microseconds, 0.5))} | {Stats.Micros(Stats.Percentile(microseconds, 0.95))} | {Stats.Micros(microseconds[^1])} |");
     }
-
-    private static double Percentile(List<double> sorted, double share) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)];
-
-    private static string Format(double microseconds) => microseconds >= 1000
-        ? (microseconds / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " ms"
-        : microseconds.ToString("0.0", CultureInfo.InvariantCulture) + " µs";
 
     /// <summary>A container as a user builds it, connecting by itself, with default options unless told.</summary>
     private sealed class Container : IDisposable

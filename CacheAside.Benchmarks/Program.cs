@@ -1,4 +1,5 @@
 using CacheAside.Benchmarks;
+using CacheAside.Benchmarks.Consistency;
 
 // Each measurement is a subcommand, so more can join without a framework: see the README's
 // "When things go wrong" section for what fault-latency measures and how to read it.
@@ -8,7 +9,11 @@ switch (args.FirstOrDefault())
         return await FaultLatency.RunAsync(args[1..]);
     case "observer-cost":
         return ObserverCost.Run(args[1..]);
+    case "stale-set":
+        return await StaleSet.RunAsync(args[1..]);
+    case "stampede":
+        return await Stampede.RunAsync(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | stale-set [--runs N --seconds N] | stampede [--runs N]");
         return 2;
 }
