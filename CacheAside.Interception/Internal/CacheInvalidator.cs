@@ -2,7 +2,7 @@ using CacheAside.Interception.Internal.Redis;
 
 namespace CacheAside.Interception.Internal;
 
-/// <summary>The explicit invalidation API: one <c>DEL</c> of the prefixed key, never throwing for Redis.</summary>
+/// <summary>The explicit invalidation API: one <c>DEL</c> of the key the interpolated string renders, never throwing for Redis.</summary>
 internal sealed class CacheInvalidator : ICacheInvalidator
 {
     private const string Method = nameof(ICacheInvalidator);
@@ -14,27 +14,31 @@ internal sealed class CacheInvalidator : ICacheInvalidator
         _runtime = runtime;
     }
 
-    public bool Invalidate(string key)
+    public bool Invalidate(CacheKeyInterpolatedStringHandler key)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        var full = FullKey(key);
         var started = _runtime.Telemetry.Start();
-        var full = _runtime.Keys.Build(key);
         return Completed(full, _runtime.Store.Delete([full]), started);
     }
 
-    public bool Invalidate(CacheKeyInterpolatedStringHandler key) => Invalidate(key.ToKeyText());
-
-    public async Task<bool> InvalidateAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<bool> InvalidateAsync(CacheKeyInterpolatedStringHandler key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        var full = FullKey(key);
         var started = _runtime.Telemetry.Start();
-        var full = _runtime.Keys.Build(key);
         var deleted = await _runtime.Store.DeleteAsync([full]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return Completed(full, deleted, started);
     }
 
-    public Task<bool> InvalidateAsync(CacheKeyInterpolatedStringHandler key, CancellationToken cancellationToken = default) =>
-        InvalidateAsync(key.ToKeyText(), cancellationToken);
+    private string FullKey(CacheKeyInterpolatedStringHandler key)
+    {
+        var body = key.ToKeyText();
+        if (body.Length == 0)
+        {
+            throw new ArgumentException("The key is empty: name the entry as its read's template does, such as $\"product:{id}\".", nameof(key));
+        }
+
+        return _runtime.Keys.Build(body);
+    }
 
     private bool Completed(string key, in WriteResult deleted, long started)
     {
