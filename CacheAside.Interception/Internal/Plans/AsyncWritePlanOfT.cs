@@ -18,6 +18,7 @@ internal sealed class AsyncWritePlan<T> : WritePlan
 
     public override void Intercept(IInvocation invocation)
     {
+        Preparer?.Prepare(invocation.Arguments);
         var started = Runtime.Telemetry.Start();
         Proceed(invocation, started);
         var write = invocation.ReturnValue switch

@@ -1,3 +1,4 @@
+using CacheAside.Interception.Internal.Keys;
 using Castle.DynamicProxy;
 
 namespace CacheAside.Interception.Internal.Plans;
@@ -9,9 +10,13 @@ internal abstract class MethodPlan
     {
         Spec = spec;
         Runtime = runtime;
+        Preparer = ArgumentPreparer.For(spec.Method, spec.Keys);
     }
 
     public MethodSpec Spec { get; }
+
+    /// <summary>Gets what replaces one-shot sequence arguments before keys render and the implementation runs; <see langword="null"/> for most methods.</summary>
+    protected ArgumentPreparer? Preparer { get; }
 
     protected CacheAsideRuntime Runtime { get; }
 

@@ -13,6 +13,7 @@ internal sealed class SyncReadPlan<T> : ReadPlan<T>
 
     public override void Intercept(IInvocation invocation)
     {
+        Preparer?.Prepare(invocation.Arguments);
         var started = Runtime.Telemetry.Start();
         var key = RenderKey(invocation);
         if (key is null)

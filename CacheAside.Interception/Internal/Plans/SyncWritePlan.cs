@@ -12,6 +12,7 @@ internal sealed class SyncWritePlan : WritePlan
 
     public override void Intercept(IInvocation invocation)
     {
+        Preparer?.Prepare(invocation.Arguments);
         var started = Runtime.Telemetry.Start();
         Proceed(invocation, started);
         Invalidate(invocation.Arguments, started);
