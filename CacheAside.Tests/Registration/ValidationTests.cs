@@ -81,6 +81,8 @@ public sealed class ValidationTests
     [TestCase("TtlJitter", "CacheAsideOptions.TtlJitter is 2: set it between 0 (no jitter) and 1 (up to double the TTL).")]
     [TestCase("MaxKeyLength", "CacheAsideOptions.MaxKeyLength is 10: set it to at least 82 (the prefix's 14 characters, 32 of the key and 36 for the hash that ends a longer key), or shorten KeyPrefix.")]
     [TestCase("KeyPrefix", "CacheAsideOptions.KeyPrefix is null: set it to a prefix such as \"cacheaside:v1:\" (an empty string is allowed).")]
+    [TestCase("KeyPrefixWithABrace", "CacheAsideOptions.KeyPrefix is \"app:{v1}:\", which contains a brace: keys are written prefix{key} so that Redis Cluster keeps the keys of an entry in one slot, and a brace in the prefix would move that hash tag; remove '{' and '}' from the prefix.")]
+    [TestCase("KeyPrefixLongerThanMaxKeyLengthAllows", "CacheAsideOptions.MaxKeyLength is 150: set it to at least 169 (the prefix's 101 characters, 32 of the key and 36 for the hash that ends a longer key), or shorten KeyPrefix.")]
     [TestCase("Database", "CacheAsideOptions.Database is -2: set it to -1 (the connection's default) or a database number.")]
     [TestCase("TimeProvider", "CacheAsideOptions.TimeProvider is null: leave it at TimeProvider.System or set a clock.")]
     [TestCase("RedisConfiguration", "CacheAsideOptions.RedisConfiguration is null: set it to a StackExchange.Redis configuration string such as \"localhost:6379\", or register an IConnectionMultiplexer.")]
@@ -96,6 +98,8 @@ public sealed class ValidationTests
             "DefaultTtl" => o => o.DefaultTtl = TimeSpan.Zero,
             "TtlJitter" => o => o.TtlJitter = 2,
             "MaxKeyLength" => o => o.MaxKeyLength = 10,
+            "KeyPrefixWithABrace" => o => o.KeyPrefix = "app:{v1}:",
+            "KeyPrefixLongerThanMaxKeyLengthAllows" => LongPrefixForItsMaxKeyLength,
             "Database" => o => o.Database = -2,
             "TimeProvider" => o => o.TimeProvider = null!,
             "RedisConfiguration" => o => o.RedisConfiguration = null!,
@@ -148,6 +152,12 @@ public sealed class ValidationTests
         using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
 
         Assert.That(harness.Service, Is.Not.Null);
+    }
+
+    private static void LongPrefixForItsMaxKeyLength(CacheAsideOptions options)
+    {
+        options.KeyPrefix = new string('p', 100) + ":";
+        options.MaxKeyLength = 150;
     }
 
     private static TestCaseData Case<TService>(string expected) =>
