@@ -8,7 +8,9 @@ switch (args.FirstOrDefault())
         return await FaultLatency.RunAsync(args[1..]);
     case "observer-cost":
         return ObserverCost.Run(args[1..]);
+    case "key-rendering":
+        return KeyRendering.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering");
         return 2;
 }

@@ -40,7 +40,16 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         }
 
         var first = true;
-        if (value is IEnumerable<TElement> typed)
+        if (value is List<TElement> list)
+        {
+            // The common case, enumerated without boxing its enumerator.
+            foreach (var element in list)
+            {
+                Separate(writer, ref first);
+                writer.Write(element, _element);
+            }
+        }
+        else if (value is IEnumerable<TElement> typed)
         {
             foreach (var element in typed)
             {
