@@ -14,7 +14,8 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <remarks>
 /// Built once per method with <see cref="For"/>; most methods need nothing, and get <see langword="null"/>.
 /// The sequence is read to its end before the call, so an endless one never returns: such an argument cannot
-/// be part of a key, mark it <see cref="CacheKeyIgnoreAttribute"/>.
+/// be part of a key, mark it <see cref="CacheKeyIgnoreAttribute"/>. What the sequence throws while it is read
+/// reaches the caller unchanged, as it would have reached it from the implementation.
 /// </remarks>
 internal sealed class ArgumentPreparer
 {
