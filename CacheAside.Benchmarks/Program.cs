@@ -13,7 +13,9 @@ switch (args.FirstOrDefault())
         return await StaleSet.RunAsync(args[1..]);
     case "stampede":
         return await Stampede.RunAsync(args[1..]);
+    case "key-rendering":
+        return KeyRendering.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | stale-set [--runs N --seconds N] | stampede [--runs N]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N]");
         return 2;
 }

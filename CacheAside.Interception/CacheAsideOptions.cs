@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CacheAside.Interception.Internal.Keys;
 
 namespace CacheAside.Interception;
 
@@ -25,7 +26,8 @@ public sealed class CacheAsideOptions
 
     /// <summary>
     /// Gets or sets the text put in front of every key. Change its version part when the meaning of stored
-    /// values changes, so old entries are ignored rather than misread.
+    /// values changes, so old entries are ignored rather than misread. Keys are written
+    /// <c>prefix{key}</c>, the braces being the Redis Cluster hash tag, so the prefix cannot contain a brace.
     /// </summary>
     /// <value>The default is <c>cacheaside:v1:</c>.</value>
     public string KeyPrefix { get; set; } = "cacheaside:v1:";
@@ -42,10 +44,11 @@ public sealed class CacheAsideOptions
     public double TtlJitter { get; set; }
 
     /// <summary>
-    /// Gets or sets the longest key, in characters, stored as rendered. A longer key keeps its first
-    /// characters, for reading, and ends with a SHA-256 hash of the whole key, so it stays unique.
+    /// Gets or sets the longest key, in characters and prefix included, stored as rendered. A longer key keeps
+    /// the whole prefix and the first characters of the rest, for reading, and ends with a SHA-256 hash of the
+    /// whole key, so it stays unique: <c>prefix{start\#hash}</c>.
     /// </summary>
-    /// <value>The default is 256. Must be at least 64.</value>
+    /// <value>The default is 256. Must leave room for the prefix, 32 characters of the key and 36 for the hash (82 with the default prefix).</value>
     public int MaxKeyLength { get; set; } = 256;
 
     /// <summary>
@@ -160,8 +163,6 @@ public sealed class CacheAsideOptions
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    internal const int MinimumKeyLength = 64;
-
     private static readonly TimeSpan s_minimumBreakerWindow = TimeSpan.FromSeconds(0.5);
     private static readonly TimeSpan s_minimumLease = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_redisResolution = TimeSpan.FromMilliseconds(1);
@@ -197,9 +198,15 @@ public sealed class CacheAsideOptions
             yield return $"CacheAsideOptions.TtlJitter is {TtlJitter}: set it between 0 (no jitter) and 1 (up to double the TTL).";
         }
 
-        if (MaxKeyLength < MinimumKeyLength)
+        if (KeyPrefix is not null && KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
         {
-            yield return $"CacheAsideOptions.MaxKeyLength is {MaxKeyLength}: set it to at least {MinimumKeyLength}.";
+            yield return $"CacheAsideOptions.KeyPrefix is \"{KeyPrefix}\", which contains a brace: keys are written prefix{{key}} so that Redis Cluster keeps the keys of an entry in one slot, and a brace in the prefix would move that hash tag; remove '{{' and '}}' from the prefix.";
+        }
+
+        var minimumKeyLength = KeyBuilder.MinimumLength(KeyPrefix ?? string.Empty);
+        if (MaxKeyLength < minimumKeyLength)
+        {
+            yield return $"CacheAsideOptions.MaxKeyLength is {MaxKeyLength}: set it to at least {minimumKeyLength} (the prefix's {(KeyPrefix ?? string.Empty).Length} characters, {KeyBuilder.MinimumStart} of the key and {KeyBuilder.HashedOverhead} for the hash that ends a longer key), or shorten KeyPrefix.";
         }
 
         if (Database < -1)

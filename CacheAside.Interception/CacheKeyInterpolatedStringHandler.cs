@@ -6,32 +6,51 @@ using CacheAside.Interception.Internal.Keys;
 namespace CacheAside.Interception;
 
 /// <summary>
-/// Renders an interpolated string as a cache key, formatting and escaping each value exactly as a key
-/// template does. Written by the compiler for <c>$"…"</c> arguments of <see cref="ICacheInvalidator"/>;
-/// not meant to be used directly.
+/// Renders an interpolated string as a cache key exactly as a key template renders: the literal parts as a
+/// template's literal text, each value as a template renders a parameter of the value's static type (invariant
+/// culture, escaped, tagged with its type when that type is <see langword="object"/> or another that does not
+/// fix the value's own). Written by the compiler for <c>$"…"</c> arguments of <see cref="ICacheInvalidator"/>,
+/// constant values included; not meant to be used directly.
 /// </summary>
 [InterpolatedStringHandler]
 [EditorBrowsable(EditorBrowsableState.Never)]
 public struct CacheKeyInterpolatedStringHandler
 {
-    private readonly StringBuilder _builder;
+    private readonly KeyWriter _writer;
 
     /// <summary>Starts a key.</summary>
     /// <param name="literalLength">The length of the literal parts.</param>
     /// <param name="formattedCount">The number of values.</param>
     public CacheKeyInterpolatedStringHandler(int literalLength, int formattedCount)
     {
-        _builder = new StringBuilder(literalLength + (formattedCount * 11));
+        _writer = new KeyWriter(new StringBuilder(literalLength + (formattedCount * 11)));
     }
 
-    /// <summary>Appends a literal part as it is.</summary>
+    /// <summary>Appends a literal part, escaped as a template's literal text.</summary>
     /// <param name="value">The literal text.</param>
-    public readonly void AppendLiteral(string value) => _builder.Append(value);
+    public readonly void AppendLiteral(string value) => KeyText.AppendLiteral(_writer.Builder, value);
 
-    /// <summary>Appends a value, formatted and escaped as in key templates.</summary>
-    /// <typeparam name="T">The value's type.</typeparam>
+    /// <summary>Appends a value, rendered as a template renders a parameter of type <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The value's static type.</typeparam>
     /// <param name="value">The value.</param>
-    public readonly void AppendFormatted<T>(T value) => KeyValueFormatter.Append(_builder, value);
+    /// <exception cref="ArgumentException">The value cannot be part of a key (a delegate, a stream…).</exception>
+    public readonly void AppendFormatted<T>(T value)
+    {
+        try
+        {
+            _writer.Write(value, Slot<T>.Instance);
+        }
+        catch (KeyRenderException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(value), ex);
+        }
+    }
 
-    internal readonly string ToKeyText() => _builder?.ToString() ?? string.Empty;
+    internal readonly string ToKeyText() => _writer?.Builder.ToString() ?? string.Empty;
+
+    /// <summary>One slot per static type, shared by every interpolated key.</summary>
+    private static class Slot<T>
+    {
+        public static readonly KeySlot Instance = new(typeof(T));
+    }
 }

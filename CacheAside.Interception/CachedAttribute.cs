@@ -12,10 +12,13 @@ namespace CacheAside.Interception;
 /// </para>
 /// <para>
 /// Without a key template the key is built from the interface, the method, its generic arguments, its
-/// parameter types and the argument values. With a template, placeholders name a parameter
-/// (<c>{id}</c>), a property path of one (<c>{query.CustomerId}</c>) or a generic type parameter
-/// (<c>{T}</c>); values are formatted with the invariant culture and escaped, so different calls never
-/// share a key.
+/// parameter types and the argument values (parameters marked <see cref="CacheKeyIgnoreAttribute"/> left out).
+/// With a template, placeholders name a parameter (<c>{id}</c>), a property path of one
+/// (<c>{query.CustomerId}</c>), or a type parameter of the method or of its generic interface (<c>{T}</c>);
+/// a template must name every such type parameter. Values are rendered from their state (every field, never
+/// through JSON), with their type where the declared type does not fix it, in the invariant culture and
+/// escaped, so different calls never share a key. Parameters no key can stand for (delegates, expressions,
+/// streams) are refused when the container is built.
 /// </para>
 /// </remarks>
 /// <example>

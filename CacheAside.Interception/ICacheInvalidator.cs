@@ -7,9 +7,17 @@ namespace CacheAside.Interception;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Pass the key as a template would render it, without the prefix: <c>Invalidate($"product:{id}")</c>.
-/// An interpolated string is rendered by the same rules as key templates (invariant culture, escaping), so
-/// it names exactly the entry a read of <c>[Cached("product:{id}")]</c> stored. A plain string is used as it is.
+/// Name the entry as its read's template names it, without the prefix: <c>Invalidate($"product:{id}")</c> deletes
+/// what <c>[Cached("product:{id}")]</c> stored for that <c>id</c>. The key is always an interpolated string, rendered
+/// by the rules of templates: the literal parts as a template's literal text, each value as a template renders a
+/// parameter of the value's type (invariant culture, escaped), constants too — <c>$"stock:{Region}:{sku}"</c> with a
+/// <c>const string Region = "eu:west"</c> renders <c>stock:eu\:west:…</c>, as <c>[Cached("stock:{region}:{sku}")]</c> does.
+/// A key that is only text is written the same way: <c>Invalidate($"product-count")</c>. There is deliberately no
+/// overload that takes a <see cref="string"/>: a string would be used unescaped, and could name a key no read writes.
+/// </para>
+/// <para>
+/// Write each value with the static type the read's parameter has: an <see cref="int"/> id as an <see cref="int"/>,
+/// not boxed in an <see langword="object"/> (which renders with its type, as an <see langword="object"/> parameter does).
 /// </para>
 /// <para>
 /// Like every cache operation, invalidation never throws because Redis failed, timed out or was skipped by
@@ -20,25 +28,16 @@ namespace CacheAside.Interception;
 /// </remarks>
 public interface ICacheInvalidator
 {
-    /// <summary>Deletes the entry stored under <paramref name="key"/> (the prefix is added).</summary>
-    /// <param name="key">The key without the prefix, used as it is.</param>
-    /// <returns><see langword="true"/> when Redis confirmed the delete (whether or not the entry existed); <see langword="false"/> when Redis failed.</returns>
-    bool Invalidate(string key);
-
     /// <summary>Deletes the entry whose key the interpolated string renders (the prefix is added).</summary>
-    /// <param name="key">An interpolated string such as <c>$"product:{id}"</c>; its values are formatted and escaped as in key templates.</param>
+    /// <param name="key">An interpolated string such as <c>$"product:{id}"</c>, rendered as a key template is.</param>
     /// <returns><see langword="true"/> when Redis confirmed the delete (whether or not the entry existed); <see langword="false"/> when Redis failed.</returns>
+    /// <exception cref="ArgumentException">A value cannot be part of a key (a delegate, a stream…), or the string renders an empty key.</exception>
     bool Invalidate(CacheKeyInterpolatedStringHandler key);
 
-    /// <summary>Deletes the entry stored under <paramref name="key"/> (the prefix is added).</summary>
-    /// <param name="key">The key without the prefix, used as it is.</param>
-    /// <param name="cancellationToken">Stops waiting for Redis; the delete may still happen.</param>
-    /// <returns><see langword="true"/> when Redis confirmed the delete (whether or not the entry existed); <see langword="false"/> when Redis failed.</returns>
-    Task<bool> InvalidateAsync(string key, CancellationToken cancellationToken = default);
-
     /// <summary>Deletes the entry whose key the interpolated string renders (the prefix is added).</summary>
-    /// <param name="key">An interpolated string such as <c>$"product:{id}"</c>; its values are formatted and escaped as in key templates.</param>
+    /// <param name="key">An interpolated string such as <c>$"product:{id}"</c>, rendered as a key template is.</param>
     /// <param name="cancellationToken">Stops waiting for Redis; the delete may still happen.</param>
     /// <returns><see langword="true"/> when Redis confirmed the delete (whether or not the entry existed); <see langword="false"/> when Redis failed.</returns>
+    /// <exception cref="ArgumentException">A value cannot be part of a key (a delegate, a stream…), or the string renders an empty key.</exception>
     Task<bool> InvalidateAsync(CacheKeyInterpolatedStringHandler key, CancellationToken cancellationToken = default);
 }

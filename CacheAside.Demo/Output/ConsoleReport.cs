@@ -249,8 +249,8 @@ public sealed class ConsoleReport
 
     private static string ShortKey(string key)
     {
-        var at = key.LastIndexOf("product:", StringComparison.Ordinal);
-        return at < 0 ? key : key[at..];
+        var at = key.LastIndexOf("{product:", StringComparison.Ordinal);
+        return at < 0 || !key.EndsWith('}') ? key : key[(at + 1)..^1];
     }
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);

@@ -75,7 +75,7 @@ public sealed class CachedCatalog : IDisposable
     /// <summary>The full Redis key of product <paramref name="id"/>, as the repository's read renders it.</summary>
     /// <param name="id">The product's id.</param>
     /// <returns>The key, prefix included.</returns>
-    public string KeyOf(int id) => $"{Prefix}product:{id}";
+    public string KeyOf(int id) => $"{Prefix}{{product:{id}}}";
 
     /// <summary>Reads product <paramref name="id"/> through the repository, and records the call.</summary>
     /// <param name="id">The product's id.</param>

@@ -2,7 +2,10 @@ using CacheAside.Interception.Internal.Engine;
 
 namespace CacheAside.Interception.Internal;
 
-/// <summary>The explicit invalidation API: the engine's invalidation of one prefixed key, never throwing for Redis.</summary>
+/// <summary>
+/// The explicit invalidation API: the engine's invalidation (value deleted, lease voided) of the key the
+/// interpolated string renders, never throwing for Redis.
+/// </summary>
 internal sealed class CacheInvalidator : ICacheInvalidator
 {
     private const string Method = nameof(ICacheInvalidator);
@@ -14,22 +17,27 @@ internal sealed class CacheInvalidator : ICacheInvalidator
         _engine = engine;
     }
 
-    public bool Invalidate(string key)
+    public bool Invalidate(CacheKeyInterpolatedStringHandler key)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var started = _engine.Telemetry.Start();
-        return _engine.Invalidate(CacheOperation.Invalidate, Method, [_engine.Keys.Build(key)], started);
+        var full = FullKey(key);
+        return _engine.Invalidate(CacheOperation.Invalidate, Method, [full], _engine.Telemetry.Start());
     }
 
-    public bool Invalidate(CacheKeyInterpolatedStringHandler key) => Invalidate(key.ToKeyText());
-
-    public async Task<bool> InvalidateAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<bool> InvalidateAsync(CacheKeyInterpolatedStringHandler key, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        var full = FullKey(key);
         var started = _engine.Telemetry.Start();
-        return await _engine.InvalidateAsync(CacheOperation.Invalidate, Method, [_engine.Keys.Build(key)], started, sync: false).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _engine.InvalidateAsync(CacheOperation.Invalidate, Method, [full], started, sync: false).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> InvalidateAsync(CacheKeyInterpolatedStringHandler key, CancellationToken cancellationToken = default) =>
-        InvalidateAsync(key.ToKeyText(), cancellationToken);
+    private string FullKey(CacheKeyInterpolatedStringHandler key)
+    {
+        var body = key.ToKeyText();
+        if (body.Length == 0)
+        {
+            throw new ArgumentException("The key is empty: name the entry as its read's template does, such as $\"product:{id}\".", nameof(key));
+        }
+
+        return _engine.Keys.Build(body);
+    }
 }

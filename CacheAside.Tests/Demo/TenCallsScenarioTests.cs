@@ -15,7 +15,7 @@ public sealed class TenCallsScenarioTests
 
         var calls = result.Calls;
         Assert.That(calls.Select(c => c.Outcome), Is.EqualTo(new[] { CallOutcome.Miss }.Concat(Enumerable.Repeat(CallOutcome.Hit, 9))));
-        Assert.That(calls.Select(c => c.Key).Distinct(), Has.Exactly(1).EndsWith(":ten-calls:product:1"));
+        Assert.That(calls.Select(c => c.Key).Distinct(), Has.Exactly(1).EndsWith(":ten-calls:{product:1}"));
         Assert.That(calls.Select(c => c.Value), Is.All.EqualTo(calls[0].Value));
         Assert.That(calls.Select(c => c.Stale), Is.All.False);
         Assert.That(result.Summary, Is.EqualTo(result.Summary with { Reads = 10, Hits = 9, Misses = 1, Bypasses = 0, HitRate = 0.9 }));

@@ -64,7 +64,7 @@ public sealed class ThrowOnRedisErrorsTests
     {
         using var harness = Create(new ProductStore());
 
-        var thrown = Assert.Throws<CacheUnavailableException>(() => harness.Invalidator.Invalidate("product:7"));
+        var thrown = Assert.Throws<CacheUnavailableException>(() => harness.Invalidator.Invalidate($"product:7"));
 
         Assert.That(thrown!.Message, Does.StartWith("Redis DEL for ICacheInvalidator failed"));
     }

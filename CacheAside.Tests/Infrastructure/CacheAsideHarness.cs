@@ -75,8 +75,8 @@ public sealed class CacheAsideHarness<TService> : IDisposable
         return new CacheAsideHarness<TService>(builder.Build(), prefix, observer, logs);
     }
 
-    /// <summary>The full Redis key for a key rendered without the prefix.</summary>
-    public string Key(string keyWithoutPrefix) => Prefix + keyWithoutPrefix;
+    /// <summary>The full Redis key for a key rendered without the prefix: the prefix, then the key in its hash tag.</summary>
+    public string Key(string keyWithoutPrefix) => Prefix + "{" + keyWithoutPrefix + "}";
 
     public void Dispose() => Container.Dispose();
 }

@@ -52,6 +52,122 @@ namespace CacheAside.Tests.Keys
 
         [Cached]
         Task<string> WithToken(int id, CancellationToken cancellationToken);
+
+        [Cached("find:{value}")]
+        string FindTemplated(object? value);
+
+        [Cached("find:{text}")]
+        string FindText(string? text);
+
+        [Cached("holder:{holder.Value}")]
+        string HolderValue(Holder holder);
+
+        [Cached]
+        string Tenant(TenantQuery query);
+
+        [Cached("tenant:{query}")]
+        string TenantTemplated(TenantQuery query);
+
+        [Cached]
+        string Page(PagedQuery query);
+
+        [Cached]
+        string Login(Credentials credentials);
+
+        [Cached]
+        string Node(TreeNode? node);
+
+        [Cached]
+        string Items(IReadOnlyList<object?> items);
+
+        [Cached]
+        string Texts(List<string?> texts);
+
+        [Cached]
+        string Grid(int[,] grid);
+
+        [Cached]
+        string Paged(PagedIds ids);
+
+        [Cached]
+        string Filter(string term, [CacheKeyIgnore] Func<string, bool> progress);
+
+        [Cached("set:{{{id}}}")]
+        string Set(int id);
+
+        [Cached("stock:{region}:{sku}")]
+        string Stock(string region, string sku);
+    }
+
+    public enum Colour
+    {
+        Red,
+        Green,
+    }
+
+    public enum Size
+    {
+        Red,
+        Large,
+    }
+
+    /// <summary>Serialized, it shows only the term: JSON ignores the tenant.</summary>
+    public sealed class TenantQuery
+    {
+        public string Term { get; init; } = string.Empty;
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public int TenantId { get; init; }
+    }
+
+    /// <summary>Public fields, which System.Text.Json leaves out by default.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1051:Do not declare visible instance fields", Justification = "Public fields are the case under test.")]
+    public sealed class PagedQuery
+    {
+        public string Term = string.Empty;
+        public int Page;
+    }
+
+    /// <summary>State only in a private field of a base class and of its own.</summary>
+    public class Principal(string tenant)
+    {
+        private readonly string _tenant = tenant;
+
+        public override string ToString() => _tenant;
+    }
+
+    public sealed class Credentials(string tenant, string user) : Principal(tenant)
+    {
+        private readonly string _user = user;
+
+        public override string ToString() => base.ToString() + "/" + _user;
+    }
+
+    public sealed class Holder
+    {
+        public object? Value { get; init; }
+    }
+
+    public sealed class TreeNode
+    {
+        public string Name { get; set; } = string.Empty;
+
+        public TreeNode? Next { get; set; }
+    }
+
+    /// <summary>A list that also carries a page: the elements alone would lose it.</summary>
+    public sealed class PagedIds : List<int>
+    {
+        public int Page { get; set; }
+    }
+
+    public interface IKeyedRepository<TKey>
+    {
+        [Cached("get:{TKey}:{id}")]
+        string Get(TKey id);
+
+        [Cached]
+        string GetDefault(TKey id);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using CacheAside.Interception;
 using CacheAside.Tests.Fakes;
 
@@ -129,14 +130,59 @@ public interface IInterfaceResult
     IShape Get(int id);
 }
 
-public sealed class Opaque
-{
-}
-
-public interface IOpaqueArgument
+public interface IExpressionArgument
 {
     [Cached]
-    string Get(Opaque value);
+    IReadOnlyList<Product> Find(Expression<Func<Product, bool>> filter);
+}
+
+public interface IDelegateInTemplate
+{
+    [Cached("find:{filter}")]
+    string Find(Func<int, bool> filter);
+}
+
+public sealed class FilteredQuery
+{
+    public string Term { get; init; } = string.Empty;
+
+    public Func<Product, bool>? Filter { get; init; }
+}
+
+public interface IDelegateInAField
+{
+    [Cached]
+    string Find(FilteredQuery query);
+}
+
+public interface IStreamArgument
+{
+    [Cached]
+    string Hash(Stream content);
+}
+
+public interface ITaskArgument
+{
+    [Invalidates("pending:{pending}")]
+    void Forget(Task<int> pending);
+}
+
+public interface IAsyncStreamArgument
+{
+    [Cached]
+    Task<int> Count(IAsyncEnumerable<int> values);
+}
+
+public interface IIgnoredParameterInTemplate
+{
+    [Cached("find:{term}")]
+    string Find([CacheKeyIgnore] string term);
+}
+
+public interface IKeyedBy<TKey>
+{
+    [Cached("get:{id}")]
+    string Get(TKey id);
 }
 
 public interface IUnclosedPlaceholder

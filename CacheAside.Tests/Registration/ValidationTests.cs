@@ -34,7 +34,14 @@ public sealed class ValidationTests
         yield return Case<ISameShapeDifferentTypes>("ISameShapeDifferentTypes.Name(int) (\"item:{id}\") and ISameShapeDifferentTypes.Age(int) (\"item:{id}\") have keys of the same shape \"item:{}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
         yield return Case<IObjectResult>("IObjectResult.Get(): [Cached] cannot store the result: its result type contains object, which is read back from JSON as a JsonElement rather than the value that was stored: return a concrete type, or remove [Cached].");
         yield return Case<IInterfaceResult>("IInterfaceResult.Get(int): [Cached] cannot store the result: its result type contains IShape, which cannot be read back from JSON as the object that was stored: return a concrete type, or declare its implementations with [JsonDerivedType], or remove [Cached].");
-        yield return Case<IOpaqueArgument>("IOpaqueArgument.Get(Opaque): [Cached] builds its default key from every argument, but for parameter 'value' values of Opaque have no public properties, so they all render alike and every call would share one key: give [Cached] a key template naming a property of it, such as \"{value.Id}\".");
+        yield return Case<IExpressionArgument>("IExpressionArgument.Find(Expression<Func<Product, bool>>): [Cached] builds its default key from every argument, but parameter 'filter' cannot be part of a key: Expression<Func<Product, bool>> is an expression tree, whose code and captured values a key cannot compare. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
+        yield return Case<IDelegateInTemplate>("IDelegateInTemplate.Find(Func<int, bool>): [Cached] key template \"find:{filter}\" names {filter}, which cannot be part of a key: Func<int, bool> is a delegate, whose code and captured variables a key cannot compare. Name a property of it that identifies the call instead, or remove the placeholder.");
+        yield return Case<IDelegateInAField>("IDelegateInAField.Find(FilteredQuery): [Cached] builds its default key from every argument, but parameter 'query' cannot be part of a key: query.Filter is a Func<Product, bool>, a delegate, whose code and captured variables a key cannot compare. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
+        yield return Case<IStreamArgument>("IStreamArgument.Hash(Stream): [Cached] builds its default key from every argument, but parameter 'content' cannot be part of a key: Stream is a stream, which a key could only read by consuming it. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
+        yield return Case<ITaskArgument>("ITaskArgument.Forget(Task<int>): [Invalidates] key template \"pending:{pending}\" names {pending}, which cannot be part of a key: Task<int> is a task, whose result is not known when the key is made. Name a property of it that identifies the call instead, or remove the placeholder.");
+        yield return Case<IAsyncStreamArgument>("IAsyncStreamArgument.Count(IAsyncEnumerable<int>): [Cached] builds its default key from every argument, but parameter 'values' cannot be part of a key: IAsyncEnumerable<int> is an asynchronous sequence, which a key could only read by consuming it. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
+        yield return Case<IIgnoredParameterInTemplate>("IIgnoredParameterInTemplate.Find(string): [Cached] key template \"find:{term}\" names {term}, but parameter 'term' is marked [CacheKeyIgnore]: remove the placeholder, or the attribute.");
+        yield return Case<IKeyedBy<int>>("IKeyedBy<int>.Get(int): [Cached] key template \"get:{id}\" does not name the type parameter TKey of IKeyedBy<TKey>, so calls through IKeyedBy<TKey> with different TKey would share a key: add {TKey} to the template.");
         yield return Case<IUnclosedPlaceholder>("IUnclosedPlaceholder.Get(int): [Cached] key template \"product:{id\" has a '{' that is never closed: close the placeholder with '}', or write '{{' for a literal brace.");
     }
 
@@ -72,8 +79,10 @@ public sealed class ValidationTests
 
     [TestCase("DefaultTtl", "CacheAsideOptions.DefaultTtl is 00:00:00: set it to a positive time span.")]
     [TestCase("TtlJitter", "CacheAsideOptions.TtlJitter is 2: set it between 0 (no jitter) and 1 (up to double the TTL).")]
-    [TestCase("MaxKeyLength", "CacheAsideOptions.MaxKeyLength is 10: set it to at least 64.")]
+    [TestCase("MaxKeyLength", "CacheAsideOptions.MaxKeyLength is 10: set it to at least 82 (the prefix's 14 characters, 32 of the key and 36 for the hash that ends a longer key), or shorten KeyPrefix.")]
     [TestCase("KeyPrefix", "CacheAsideOptions.KeyPrefix is null: set it to a prefix such as \"cacheaside:v1:\" (an empty string is allowed).")]
+    [TestCase("KeyPrefixWithABrace", "CacheAsideOptions.KeyPrefix is \"app:{v1}:\", which contains a brace: keys are written prefix{key} so that Redis Cluster keeps the keys of an entry in one slot, and a brace in the prefix would move that hash tag; remove '{' and '}' from the prefix.")]
+    [TestCase("KeyPrefixLongerThanMaxKeyLengthAllows", "CacheAsideOptions.MaxKeyLength is 150: set it to at least 169 (the prefix's 101 characters, 32 of the key and 36 for the hash that ends a longer key), or shorten KeyPrefix.")]
     [TestCase("Database", "CacheAsideOptions.Database is -2: set it to -1 (the connection's default) or a database number.")]
     [TestCase("TimeProvider", "CacheAsideOptions.TimeProvider is null: leave it at TimeProvider.System or set a clock.")]
     [TestCase("RedisConfiguration", "CacheAsideOptions.RedisConfiguration is null: set it to a StackExchange.Redis configuration string such as \"localhost:6379\", or register an IConnectionMultiplexer.")]
@@ -89,6 +98,8 @@ public sealed class ValidationTests
             "DefaultTtl" => o => o.DefaultTtl = TimeSpan.Zero,
             "TtlJitter" => o => o.TtlJitter = 2,
             "MaxKeyLength" => o => o.MaxKeyLength = 10,
+            "KeyPrefixWithABrace" => o => o.KeyPrefix = "app:{v1}:",
+            "KeyPrefixLongerThanMaxKeyLengthAllows" => LongPrefixForItsMaxKeyLength,
             "Database" => o => o.Database = -2,
             "TimeProvider" => o => o.TimeProvider = null!,
             "RedisConfiguration" => o => o.RedisConfiguration = null!,
@@ -141,6 +152,12 @@ public sealed class ValidationTests
         using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
 
         Assert.That(harness.Service, Is.Not.Null);
+    }
+
+    private static void LongPrefixForItsMaxKeyLength(CacheAsideOptions options)
+    {
+        options.KeyPrefix = new string('p', 100) + ":";
+        options.MaxKeyLength = 150;
     }
 
     private static TestCaseData Case<TService>(string expected) =>

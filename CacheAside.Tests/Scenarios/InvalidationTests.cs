@@ -63,12 +63,12 @@ public sealed class InvalidationTests
     }
 
     [Test]
-    public async Task InvalidateAsync_WithAPlainKey_DeletesTheEntry()
+    public async Task InvalidateAsync_WithAKeyOfOnlyLiteralText_DeletesTheEntry()
     {
         using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
         await harness.Service.GetByIdAsync(13);
 
-        var confirmed = await harness.Invalidator.InvalidateAsync("product:13");
+        var confirmed = await harness.Invalidator.InvalidateAsync($"product:13");
 
         Assert.That(confirmed, Is.True);
         Assert.That(harness.Redis.KeyExists(harness.Key("product:13")), Is.False);

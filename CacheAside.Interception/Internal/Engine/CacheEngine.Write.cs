@@ -73,7 +73,7 @@ internal sealed partial class CacheEngine
         return false;
     }
 
-    /// <summary>A synchronous invalidation, for <see cref="ICacheInvalidator.Invalidate(string)"/>.</summary>
+    /// <summary>A synchronous invalidation, for <see cref="ICacheInvalidator.Invalidate(CacheKeyInterpolatedStringHandler)"/>.</summary>
     public bool Invalidate(CacheOperation operation, string method, string[] keys, long started) =>
         RunSynchronously(InvalidateAsync(operation, method, keys, started, sync: true));
 

@@ -5,19 +5,27 @@ namespace CacheAside.Interception.Internal.Keys;
 
 /// <summary>
 /// The key of a cached method without a template:
-/// <c>Namespace.IRepository.Method&lt;GenericArguments&gt;(ParameterTypes):value:value</c>.
-/// The signature makes overloads and generic instantiations differ; each value follows a ':' and is
-/// escaped, so the values can be read back one by one and different calls never share a key.
+/// <c>Namespace.IRepository.Method&lt;GenericArguments&gt;(ParameterTypes)[\@scope]:value:value</c>.
+/// The signature makes overloads and generic instantiations differ; the scope, when there is one, makes two
+/// registrations of one interface differ; each value follows a ':' and never contains a raw one, so the values
+/// read back one by one and different calls never share a key. <see cref="CancellationToken"/> parameters and
+/// parameters marked <see cref="CacheKeyIgnoreAttribute"/> are left out of the values (not of the signature).
 /// </summary>
 internal sealed class DefaultKey : KeyRenderer
 {
-    private readonly string _signature;
+    private readonly string _head;
     private readonly int[] _indexes;
-    private readonly Type?[] _polymorphic;
+    private readonly KeySlot[] _slots;
+    private readonly string[] _names;
 
     /// <param name="service">The interface the method is called through.</param>
     /// <param name="method">The method; for a generic method, closed over its type arguments.</param>
-    public DefaultKey(Type service, MethodInfo method)
+    /// <param name="scope">
+    /// What tells this registration of <paramref name="service"/> from others (a service key, an implementation),
+    /// or <see langword="null"/> when it is the only one. Rendered after the signature as <c>\@</c> and the
+    /// escaped text, which no signature and no value can contain, so two scopes, or a scope and none, never share keys.
+    /// </param>
+    public DefaultKey(Type service, MethodInfo method, string? scope = null)
     {
         var signature = new StringBuilder();
         signature.Append(TypeNames.Canonical(service)).Append('.').Append(method.Name);
@@ -29,47 +37,49 @@ internal sealed class DefaultKey : KeyRenderer
         var parameters = method.GetParameters();
         signature.Append('(').AppendJoin(",", parameters.Select(p => TypeNames.Canonical(p.ParameterType))).Append(')');
 
-        _signature = signature.ToString();
-        _indexes = parameters.Where(p => !KeyTemplateParser.IsCancellationToken(p.ParameterType)).Select(p => p.Position).ToArray();
+        var head = new StringBuilder();
+        KeyText.AppendName(head, signature.ToString());
+        if (scope is not null)
+        {
+            head.Append(KeyText.ScopeMarker);
+            KeyText.AppendValue(head, scope);
+        }
 
-        // A value whose declared type admits other runtime types carries its runtime type,
-        // or Find(object id) would give 1 and "1" the same key.
-        _polymorphic = _indexes.Select(i => parameters[i].ParameterType)
-            .Select(t => t.IsValueType || t.IsSealed ? null : t)
-            .ToArray();
+        _head = head.ToString();
+        var keyed = parameters.Where(IsKeyed).ToArray();
+        _indexes = keyed.Select(p => p.Position).ToArray();
+        _slots = keyed.Select(p => new KeySlot(p.ParameterType.IsByRef ? p.ParameterType.GetElementType()! : p.ParameterType)).ToArray();
+        _names = keyed.Select(p => p.Name ?? $"#{p.Position}").ToArray();
     }
 
-    /// <summary>Reports every parameter whose values could not be told apart in a key.</summary>
+    public override IReadOnlyList<int> Parameters => _indexes;
+
+    /// <summary>Reports every parameter the default key would include but no key can stand for.</summary>
     public static void Validate(MethodInfo method, List<string> problems)
     {
-        foreach (var parameter in method.GetParameters())
+        foreach (var parameter in method.GetParameters().Where(IsKeyed))
         {
-            if (KeyTemplateParser.IsCancellationToken(parameter.ParameterType))
+            if (KeyTypeCheck.Problem(parameter.ParameterType, parameter.Name!) is { } problem)
             {
-                continue;
-            }
-
-            if (!KeyValueFormatter.CanFormat(parameter.ParameterType, out var reason))
-            {
-                problems.Add($"[Cached] builds its default key from every argument, but for parameter '{parameter.Name}' {reason}: give [Cached] a key template naming a property of it, such as \"{{{parameter.Name}.Id}}\".");
+                problems.Add($"[Cached] builds its default key from every argument, but parameter '{parameter.Name}' cannot be part of a key: {problem}. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
             }
         }
     }
 
-    public override void Render(StringBuilder builder, object?[] arguments)
+    public override void Render(KeyWriter writer, object?[] arguments)
     {
-        builder.Append(_signature);
+        writer.Builder.Append(_head);
         for (var i = 0; i < _indexes.Length; i++)
         {
-            builder.Append(KeyValueFormatter.Separator);
-            var value = arguments[_indexes[i]];
-            var declared = _polymorphic[i];
-            if (declared is not null && value is not null && value.GetType() != declared)
-            {
-                builder.Append('(').Append(TypeNames.Canonical(value.GetType())).Append(')');
-            }
-
-            KeyValueFormatter.Append(builder, value);
+            writer.Builder.Append(KeyText.Separator);
+            writer.Parameter = _names[i];
+            _slots[i].Write(writer, arguments[_indexes[i]]);
         }
+
+        writer.Parameter = null;
     }
+
+    private static bool IsKeyed(ParameterInfo parameter) =>
+        !KeyTemplateParser.IsCancellationToken(parameter.ParameterType)
+        && parameter.GetCustomAttribute<CacheKeyIgnoreAttribute>() is null;
 }

@@ -1,20 +1,20 @@
-using System.Text;
-
 namespace CacheAside.Interception.Internal.Keys;
 
 /// <summary>
-/// A key template compiled against one method: literal text, and placeholders that read an argument,
-/// a property path of one, or (already resolved to text) a generic type argument.
+/// A key template compiled against one method: literal text (escaped once, when compiled), and placeholders
+/// that read an argument or a property path of one, or (already resolved to text) a type parameter.
 /// </summary>
 internal sealed class KeyTemplate : KeyRenderer
 {
     private readonly Segment[] _segments;
+    private readonly int[] _parameters;
 
     internal KeyTemplate(string text, string shape, Segment[] segments)
     {
         Text = text;
         Shape = shape;
         _segments = segments;
+        _parameters = segments.OfType<Argument>().Where(a => a.IsWhole).Select(a => a.Index).Distinct().ToArray();
     }
 
     /// <summary>Gets the template as written in the attribute.</summary>
@@ -26,27 +26,37 @@ internal sealed class KeyTemplate : KeyRenderer
     /// </summary>
     public string Shape { get; }
 
-    public override void Render(StringBuilder builder, object?[] arguments)
+    public override IReadOnlyList<int> Parameters => _parameters;
+
+    public override void Render(KeyWriter writer, object?[] arguments)
     {
         foreach (var segment in _segments)
         {
-            segment.Render(builder, arguments);
+            segment.Render(writer, arguments);
         }
+
+        writer.Parameter = null;
     }
 
     internal abstract class Segment
     {
-        public abstract void Render(StringBuilder builder, object?[] arguments);
+        public abstract void Render(KeyWriter writer, object?[] arguments);
     }
 
-    internal sealed class Literal(string text) : Segment
+    /// <summary>Literal text, already escaped for a key body.</summary>
+    internal sealed class Literal(string rendered) : Segment
     {
-        public override void Render(StringBuilder builder, object?[] arguments) => builder.Append(text);
+        public override void Render(KeyWriter writer, object?[] arguments) => writer.Builder.Append(rendered);
     }
 
-    internal sealed class Argument(int index, Func<object, object?>[] path) : Segment
+    /// <summary>An argument, or the end of a property path of one, rendered in the slot of its declared type.</summary>
+    internal sealed class Argument(int index, string name, Func<object, object?>[] path, KeySlot slot) : Segment
     {
-        public override void Render(StringBuilder builder, object?[] arguments)
+        public int Index => index;
+
+        public bool IsWhole => path.Length == 0;
+
+        public override void Render(KeyWriter writer, object?[] arguments)
         {
             var value = arguments[index];
             foreach (var step in path)
@@ -59,7 +69,8 @@ internal sealed class KeyTemplate : KeyRenderer
                 value = step(value);
             }
 
-            KeyValueFormatter.Append(builder, value);
+            writer.Parameter = name;
+            slot.Write(writer, value);
         }
     }
 }

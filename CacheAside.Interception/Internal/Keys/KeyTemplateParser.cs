@@ -11,9 +11,15 @@ internal static class KeyTemplateParser
 {
     /// <summary>Compiles <paramref name="template"/> for <paramref name="method"/>, or returns <see langword="null"/> and adds problems.</summary>
     /// <param name="template">The template text from the attribute.</param>
-    /// <param name="method">The method the template belongs to; for a generic method, closed or not.</param>
+    /// <param name="method">
+    /// The method the template belongs to; for a generic method, closed or not. Its declaring type is the
+    /// interface it is called through: when that is generic, its type parameters can be named too.
+    /// </param>
     /// <param name="attribute">The attribute's name for messages, e.g. <c>[Cached]</c>.</param>
-    /// <param name="requireTypeParameters">Whether every generic type parameter of the method must appear (reads: else instantiations share keys).</param>
+    /// <param name="requireTypeParameters">
+    /// Whether every type parameter of the method and of its generic interface must appear (reads: otherwise
+    /// <c>Get&lt;A&gt;</c> and <c>Get&lt;B&gt;</c>, or <c>IKeyedBy&lt;int&gt;</c> and <c>IKeyedBy&lt;string&gt;</c>, would share entries).
+    /// </param>
     /// <param name="problems">Where problems go.</param>
     public static KeyTemplate? Parse(string? template, MethodInfo method, string attribute, bool requireTypeParameters, List<string> problems)
     {
@@ -54,7 +60,7 @@ internal static class KeyTemplateParser
                 return null;
             }
 
-            if (character == KeyValueFormatter.Escape)
+            if (character == KeyText.Escape)
             {
                 problems.Add($"{attribute} key template \"{template}\" contains '\\', which keys reserve for escaping values: use another character.");
                 return null;
@@ -79,9 +85,9 @@ internal static class KeyTemplateParser
             if (literal.Length > 0)
             {
                 var text = literal.ToString();
-                segments.Add(new KeyTemplate.Literal(text));
+                segments.Add(LiteralSegment(text));
                 shape.Append(text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
-                literalSincePlaceholderHasSeparator |= text.Contains(KeyValueFormatter.Separator, StringComparison.Ordinal);
+                literalSincePlaceholderHasSeparator |= text.Contains(KeyText.Separator, StringComparison.Ordinal);
                 literal.Clear();
             }
 
@@ -104,18 +110,33 @@ internal static class KeyTemplateParser
         if (literal.Length > 0)
         {
             var text = literal.ToString();
-            segments.Add(new KeyTemplate.Literal(text));
+            segments.Add(LiteralSegment(text));
             shape.Append(text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
         }
 
-        if (requireTypeParameters && method.IsGenericMethod)
+        if (requireTypeParameters)
         {
-            var definition = method.IsGenericMethodDefinition ? method : method.GetGenericMethodDefinition();
-            foreach (var parameter in definition.GetGenericArguments())
+            if (method.IsGenericMethod)
             {
-                if (!usedTypeParameters.Contains(parameter.Name))
+                var definition = method.IsGenericMethodDefinition ? method : method.GetGenericMethodDefinition();
+                foreach (var parameter in definition.GetGenericArguments())
                 {
-                    problems.Add($"{attribute} key template \"{template}\" does not name the type parameter {parameter.Name}, so calls with different {parameter.Name} would share a key: add {{{parameter.Name}}} to the template.");
+                    if (!usedTypeParameters.Contains(parameter.Name))
+                    {
+                        problems.Add($"{attribute} key template \"{template}\" does not name the type parameter {parameter.Name}, so calls with different {parameter.Name} would share a key: add {{{parameter.Name}}} to the template.");
+                    }
+                }
+            }
+
+            if (method.DeclaringType is { IsGenericType: true } service)
+            {
+                var definition = service.IsGenericTypeDefinition ? service : service.GetGenericTypeDefinition();
+                foreach (var parameter in definition.GetGenericArguments())
+                {
+                    if (!usedTypeParameters.Contains(parameter.Name))
+                    {
+                        problems.Add($"{attribute} key template \"{template}\" does not name the type parameter {parameter.Name} of {TypeNames.Display(definition)}, so calls through {TypeNames.Display(definition)} with different {parameter.Name} would share a key: add {{{parameter.Name}}} to the template.");
+                    }
                 }
             }
         }
@@ -140,7 +161,9 @@ internal static class KeyTemplateParser
             if (typeParameter is not null && parts.Length == 1)
             {
                 usedTypeParameters.Add(parts[0]);
-                return new KeyTemplate.Literal(EscapedTypeName(typeParameter));
+                var name = new StringBuilder();
+                KeyText.AppendValue(name, TypeNames.Canonical(typeParameter));
+                return new KeyTemplate.Literal(name.ToString());
             }
 
             var names = parameters.Where(p => !IsCancellationToken(p.ParameterType)).Select(p => p.Name).ToList();
@@ -152,6 +175,12 @@ internal static class KeyTemplateParser
         if (IsCancellationToken(parameter.ParameterType))
         {
             problems.Add($"{attribute} key template \"{template}\" names the CancellationToken '{parameter.Name}', which is never part of a key: remove {{{placeholder}}}.");
+            return null;
+        }
+
+        if (parameter.GetCustomAttribute<CacheKeyIgnoreAttribute>() is not null)
+        {
+            problems.Add($"{attribute} key template \"{template}\" names {{{placeholder}}}, but parameter '{parameter.Name}' is marked [CacheKeyIgnore]: remove the placeholder, or the attribute.");
             return null;
         }
 
@@ -172,14 +201,14 @@ internal static class KeyTemplateParser
             type = property.PropertyType;
         }
 
-        if (!KeyValueFormatter.CanFormat(type, out var reason))
+        if (KeyTypeCheck.Problem(type, placeholder) is { } problem)
         {
-            problems.Add($"{attribute} key template \"{template}\" names {{{placeholder}}}, but {reason}: name a property of it instead, such as {{{placeholder}.Id}}.");
+            problems.Add($"{attribute} key template \"{template}\" names {{{placeholder}}}, which cannot be part of a key: {problem}. Name a property of it that identifies the call instead, or remove the placeholder.");
             return null;
         }
 
         var index = Array.IndexOf(parameters, parameter);
-        return new KeyTemplate.Argument(index, path);
+        return new KeyTemplate.Argument(index, parameter.Name!, path, new KeySlot(type));
     }
 
     internal static bool IsCancellationToken(Type type) => type == typeof(CancellationToken) || type == typeof(CancellationToken?);
@@ -204,23 +233,40 @@ internal static class KeyTemplateParser
         return Expression.Lambda<Func<object, object?>>(body, instance).Compile();
     }
 
+    /// <summary>
+    /// The type argument named <paramref name="name"/>: a type parameter of the method, else of the generic
+    /// interface the method is declared by (closed over its arguments, or still open when validating a definition).
+    /// </summary>
     private static Type? TypeParameter(MethodInfo method, string name)
     {
-        if (!method.IsGenericMethod)
+        if (method.IsGenericMethod)
         {
-            return null;
+            var definition = method.IsGenericMethodDefinition ? method : method.GetGenericMethodDefinition();
+            var position = Array.FindIndex(definition.GetGenericArguments(), t => t.Name == name);
+            if (position >= 0)
+            {
+                return method.GetGenericArguments()[position];
+            }
         }
 
-        var definition = method.IsGenericMethodDefinition ? method : method.GetGenericMethodDefinition();
-        var position = Array.FindIndex(definition.GetGenericArguments(), t => t.Name == name);
-        return position < 0 ? null : method.GetGenericArguments()[position];
+        if (method.DeclaringType is { IsGenericType: true } service)
+        {
+            var definition = service.IsGenericTypeDefinition ? service : service.GetGenericTypeDefinition();
+            var position = Array.FindIndex(definition.GetGenericArguments(), t => t.Name == name);
+            if (position >= 0)
+            {
+                return service.GetGenericArguments()[position];
+            }
+        }
+
+        return null;
     }
 
-    private static string EscapedTypeName(Type type)
+    private static KeyTemplate.Literal LiteralSegment(string text)
     {
-        var builder = new StringBuilder();
-        KeyValueFormatter.AppendEscaped(builder, TypeNames.Canonical(type));
-        return builder.ToString();
+        var rendered = new StringBuilder();
+        KeyText.AppendLiteral(rendered, text);
+        return new KeyTemplate.Literal(rendered.ToString());
     }
 
     private static bool IsIdentifier(string text) =>

@@ -15,9 +15,13 @@ internal abstract class MethodPlan
     {
         Spec = spec;
         Engine = engine;
+        Preparer = ArgumentPreparer.For(spec.Method, spec.Keys);
     }
 
     public MethodSpec Spec { get; }
+
+    /// <summary>Gets what replaces one-shot sequence arguments before keys render and the implementation runs; <see langword="null"/> for most methods.</summary>
+    protected ArgumentPreparer? Preparer { get; }
 
     protected CacheEngine Engine { get; }
 

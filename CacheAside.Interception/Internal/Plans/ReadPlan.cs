@@ -51,6 +51,7 @@ internal sealed class ReadPlan<T> : MethodPlan
     {
         var started = Engine.Telemetry.Start();
         var arguments = invocation.Arguments;
+        Preparer?.Prepare(arguments);
         if (!TryRenderKey(Spec.Keys[0], arguments, out var key))
         {
             invocation.Proceed();

@@ -21,6 +21,7 @@ internal sealed class WritePlan<T> : WritePlan
     {
         var started = Engine.Telemetry.Start();
         var arguments = invocation.Arguments;
+        Preparer?.Prepare(arguments);
         try
         {
             invocation.Proceed();

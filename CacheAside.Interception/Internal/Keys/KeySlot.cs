@@ -1,0 +1,56 @@
+namespace CacheAside.Interception.Internal.Keys;
+
+/// <summary>
+/// A place in a key with a declared type: a parameter, the end of a property path, a field, the elements of a
+/// collection. A value of exactly the declared type renders bare; any other runtime type renders with its
+/// type tag in front, so <c>1</c> and <c>"1"</c> in an <see langword="object"/> parameter never meet.
+/// </summary>
+internal sealed class KeySlot
+{
+    private readonly Type _exact;
+    private readonly bool _typeValued;
+    private ValueRenderer? _renderer;
+    private ValueRenderer? _exactRenderer;
+
+    public KeySlot(Type declared)
+    {
+        Declared = declared;
+        _exact = Nullable.GetUnderlyingType(declared) ?? declared;
+
+        // Every Type renders as its canonical name, whatever subclass of Type the runtime hands out.
+        _typeValued = declared == typeof(Type);
+    }
+
+    /// <summary>A slot whose values are all rendered by <paramref name="renderer"/>, whatever the type's own renderer would be.</summary>
+    public KeySlot(Type declared, ValueRenderer renderer)
+        : this(declared)
+    {
+        _renderer = renderer;
+        _exactRenderer = renderer;
+    }
+
+    public Type Declared { get; }
+
+    /// <summary>Gets the renderer of the declared type (resolved on first use, so recursive types can point at themselves).</summary>
+    public ValueRenderer Renderer => _renderer ??= ValueRenderers.For(Declared);
+
+    public void Write(KeyWriter writer, object? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull();
+            return;
+        }
+
+        var type = value.GetType();
+        if (type == _exact || (_typeValued && value is Type))
+        {
+            (_exactRenderer ??= ValueRenderers.For(_exact)).Write(writer, value);
+            return;
+        }
+
+        var runtime = ValueRenderers.For(type);
+        writer.Builder.Append(runtime.Tag);
+        runtime.Write(writer, value);
+    }
+}

@@ -1,0 +1,12 @@
+namespace CacheAside.Interception.Internal.Keys;
+
+/// <summary>A <see cref="Type"/> value, as its canonical name; whatever subclass of Type the runtime uses, its tag is <c>(System.Type)</c>.</summary>
+internal sealed class TypeRenderer : ValueRenderer
+{
+    public TypeRenderer()
+        : base(typeof(Type))
+    {
+    }
+
+    public override void Write(KeyWriter writer, object value) => KeyText.AppendValue(writer.Builder, TypeNames.Canonical((Type)value));
+}

@@ -1,0 +1,37 @@
+namespace CacheAside.Interception.Internal.Keys;
+
+/// <summary>
+/// Renders the values of one runtime type into a key body. Built once per type by
+/// <see cref="ValueRenderers"/> and shared by every key; rendering reads state, never changes or consumes it.
+/// </summary>
+internal abstract class ValueRenderer
+{
+    protected ValueRenderer(Type type)
+    {
+        Type = type;
+        Tag = TagOf(type);
+    }
+
+    /// <summary>Gets the type this renderer renders.</summary>
+    public Type Type { get; }
+
+    /// <summary>
+    /// Gets the type tag, <c>(Namespace.Type)</c>, written in front of a value whose declared type does not
+    /// fix its runtime type. Untagged values never start with a raw <c>(</c>, so the two cannot meet.
+    /// </summary>
+    public string Tag { get; }
+
+    /// <summary>Gets the fields and elements whose declared types a build-time check looks into.</summary>
+    public virtual IEnumerable<(string Name, KeySlot Slot)> Members => [];
+
+    /// <summary>Writes <paramref name="value"/>, which is not <see langword="null"/> and of <see cref="Type"/>.</summary>
+    public abstract void Write(KeyWriter writer, object value);
+
+    internal static string TagOf(Type type)
+    {
+        var builder = new System.Text.StringBuilder();
+        builder.Append(KeyText.TagOpen);
+        KeyText.AppendValue(builder, TypeNames.Canonical(type));
+        return builder.Append(KeyText.TagClose).ToString();
+    }
+}

@@ -1,0 +1,224 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Numerics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace CacheAside.Interception.Internal.Keys;
+
+/// <summary>
+/// Decides, once per type, how its values are rendered into keys, and keeps the renderer. The kinds, in the
+/// order they are tried:
+/// <list type="number">
+/// <item>framework values with a lossless invariant text (strings, numbers, dates, <see cref="Guid"/>, enums, <see cref="Type"/>, <see cref="Uri"/>, <see cref="Version"/>…);</item>
+/// <item>types no key can stand for (delegates, expressions, streams, tasks, async streams, queries, handles): refused;</item>
+/// <item>arrays and collections, element by element;</item>
+/// <item>everything else, from all of its instance fields.</item>
+/// </list>
+/// </summary>
+internal static class ValueRenderers
+{
+    private const string ProcessLocal = "process-local state (a handle, a thread or a reflection object), which means nothing in another process";
+
+    private static readonly ConcurrentDictionary<Type, ValueRenderer> s_renderers = new();
+    private static readonly TypeRenderer s_type = new();
+
+    private static readonly Dictionary<Type, ValueRenderer> s_leaves = new()
+    {
+        [typeof(string)] = new StringRenderer(),
+        [typeof(bool)] = new BooleanRenderer(),
+        [typeof(char)] = new CharRenderer(),
+        [typeof(decimal)] = new DecimalRenderer(),
+        [typeof(byte)] = new FormattableRenderer<byte>(null),
+        [typeof(sbyte)] = new FormattableRenderer<sbyte>(null),
+        [typeof(short)] = new FormattableRenderer<short>(null),
+        [typeof(ushort)] = new FormattableRenderer<ushort>(null),
+        [typeof(int)] = new FormattableRenderer<int>(null),
+        [typeof(uint)] = new FormattableRenderer<uint>(null),
+        [typeof(long)] = new FormattableRenderer<long>(null),
+        [typeof(ulong)] = new FormattableRenderer<ulong>(null),
+        [typeof(nint)] = new FormattableRenderer<nint>(null),
+        [typeof(nuint)] = new FormattableRenderer<nuint>(null),
+        [typeof(Int128)] = new FormattableRenderer<Int128>(null),
+        [typeof(UInt128)] = new FormattableRenderer<UInt128>(null),
+        [typeof(BigInteger)] = new FormattableRenderer<BigInteger>(null),
+
+        // Since .NET Core 3.0 the default text of floating-point numbers is the shortest that round-trips.
+        [typeof(Half)] = new FormattableRenderer<Half>(null),
+        [typeof(float)] = new FormattableRenderer<float>(null),
+        [typeof(double)] = new FormattableRenderer<double>(null),
+        [typeof(DateTime)] = new FormattableRenderer<DateTime>("O"),
+        [typeof(DateTimeOffset)] = new FormattableRenderer<DateTimeOffset>("O"),
+        [typeof(DateOnly)] = new FormattableRenderer<DateOnly>("O"),
+        [typeof(TimeOnly)] = new FormattableRenderer<TimeOnly>("O"),
+        [typeof(TimeSpan)] = new FormattableRenderer<TimeSpan>("c"),
+        [typeof(Guid)] = new FormattableRenderer<Guid>("D"),
+        [typeof(Version)] = new FormattableRenderer<Version>(null),
+        [typeof(Uri)] = new UriRenderer(),
+    };
+
+    // Public key tokens of the assemblies Microsoft ships: their collections hold nothing beyond their elements.
+    private static readonly HashSet<string> s_frameworkTokens = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "b77a5c561934e089", "7cec85d7bea7798e", "b03f5f7f11d50a3a", "31bf3856ad364e35", "cc7b13ffcd2ddd51", "adb9793829ddae60",
+    };
+
+    private static readonly ConcurrentDictionary<Assembly, bool> s_framework = new();
+    private static readonly ConcurrentDictionary<Type, bool> s_collections = new();
+
+    /// <summary>The renderer of values of exactly <paramref name="type"/> (a closed type).</summary>
+    public static ValueRenderer For(Type type) => s_renderers.GetOrAdd(type, Create);
+
+    /// <summary>Tells whether <paramref name="type"/> ships with .NET (its assembly carries a Microsoft public key).</summary>
+    public static bool IsFramework(Type type) => s_framework.GetOrAdd(type.Assembly, static assembly =>
+    {
+        var token = assembly.GetName().GetPublicKeyToken();
+        return token is { Length: > 0 } && s_frameworkTokens.Contains(Convert.ToHexString(token));
+    });
+
+    /// <summary>
+    /// What makes values of <paramref name="type"/> (or of every type derived from it) impossible to key, or
+    /// <see langword="null"/>: "a delegate, whose …". Also answers for interfaces and abstract types, which
+    /// are never rendered themselves but can be refused when declared.
+    /// </summary>
+    public static string? Unkeyable(Type type)
+    {
+        if (type.IsPointer || type.IsFunctionPointer || type.IsUnmanagedFunctionPointer)
+        {
+            return "a pointer, whose target a key cannot read";
+        }
+
+        if (type.IsByRefLike)
+        {
+            return "a ref struct, which cannot be boxed into a call's arguments";
+        }
+
+        if (typeof(Delegate).IsAssignableFrom(type))
+        {
+            return "a delegate, whose code and captured variables a key cannot compare";
+        }
+
+        if (typeof(System.Linq.Expressions.Expression).IsAssignableFrom(type))
+        {
+            return "an expression tree, whose code and captured values a key cannot compare";
+        }
+
+        if (typeof(Stream).IsAssignableFrom(type) || typeof(TextReader).IsAssignableFrom(type) || typeof(TextWriter).IsAssignableFrom(type))
+        {
+            return "a stream, which a key could only read by consuming it";
+        }
+
+        if (typeof(Task).IsAssignableFrom(type) || type == typeof(ValueTask) || IsConstructedFrom(type, typeof(ValueTask<>)))
+        {
+            return "a task, whose result is not known when the key is made";
+        }
+
+        if (Implements(type, typeof(IAsyncEnumerable<>)) || Implements(type, typeof(IAsyncEnumerator<>)))
+        {
+            return "an asynchronous sequence, which a key could only read by consuming it";
+        }
+
+        if (typeof(IQueryable).IsAssignableFrom(type))
+        {
+            return "a query, which a key could only read by running it";
+        }
+
+        if (type == typeof(CancellationToken) || type == typeof(CancellationTokenSource))
+        {
+            return "a cancellation token, which is never part of a key";
+        }
+
+        if ((typeof(MemberInfo).IsAssignableFrom(type) && !typeof(Type).IsAssignableFrom(type))
+            || typeof(ParameterInfo).IsAssignableFrom(type) || typeof(Assembly).IsAssignableFrom(type) || typeof(Module).IsAssignableFrom(type)
+            || type == typeof(RuntimeTypeHandle) || type == typeof(RuntimeMethodHandle) || type == typeof(RuntimeFieldHandle)
+            || type == typeof(GCHandle) || typeof(SafeHandle).IsAssignableFrom(type) || typeof(WaitHandle).IsAssignableFrom(type)
+            || typeof(Thread).IsAssignableFrom(type) || type == typeof(WeakReference) || IsConstructedFrom(type, typeof(WeakReference<>))
+            || type == typeof(Pointer))
+        {
+            return ProcessLocal;
+        }
+
+        if (type.IsValueType && type.GetCustomAttribute<InlineArrayAttribute>() is not null)
+        {
+            return "an inline array, whose elements a key cannot read one by one";
+        }
+
+        return null;
+    }
+
+    private static ValueRenderer Create(Type type)
+    {
+        if (type.ContainsGenericParameters || type.IsByRef)
+        {
+            throw new ArgumentException($"{TypeNames.Display(type)} is not a type values can have.", nameof(type));
+        }
+
+        if (s_leaves.TryGetValue(type, out var leaf))
+        {
+            return leaf;
+        }
+
+        if (typeof(Type).IsAssignableFrom(type))
+        {
+            return s_type;
+        }
+
+        if (Unkeyable(type) is { } why)
+        {
+            return new UnkeyableRenderer(type, why);
+        }
+
+        if (type.IsEnum)
+        {
+            return Instantiate(typeof(EnumRenderer<>), type);
+        }
+
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            return Instantiate(typeof(NullableRenderer<>), underlying);
+        }
+
+        if (type.IsSZArray)
+        {
+            return Instantiate(typeof(ArrayRenderer<>), type.GetElementType()!);
+        }
+
+        if (type.IsArray)
+        {
+            return new MultiDimensionalArrayRenderer(type);
+        }
+
+        if (IsCollection(type))
+        {
+            return Instantiate(typeof(CollectionRenderer<>), ElementType(type), type);
+        }
+
+        return Instantiate(typeof(ObjectRenderer<>), type);
+    }
+
+    /// <summary>
+    /// A collection enumerates its own contents and can be enumerated again; any other sequence (a LINQ query,
+    /// an iterator) is rendered from its fields instead, because enumerating it could consume it.
+    /// </summary>
+    internal static bool IsCollection(Type type) => s_collections.GetOrAdd(type, static t =>
+        typeof(ICollection).IsAssignableFrom(t) || Implements(t, typeof(ICollection<>)) || Implements(t, typeof(IReadOnlyCollection<>)));
+
+    private static Type ElementType(Type type)
+    {
+        var sequences = type.GetInterfaces().Append(type)
+            .Where(i => i.IsInterface && IsConstructedFrom(i, typeof(IEnumerable<>)))
+            .Distinct()
+            .ToList();
+        return sequences.Count == 1 ? sequences[0].GetGenericArguments()[0] : typeof(object);
+    }
+
+    private static bool Implements(Type type, Type genericInterface) =>
+        IsConstructedFrom(type, genericInterface) || type.GetInterfaces().Any(i => IsConstructedFrom(i, genericInterface));
+
+    private static bool IsConstructedFrom(Type type, Type definition) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == definition;
+
+    private static ValueRenderer Instantiate(Type renderer, Type argument, params object[] arguments) =>
+        (ValueRenderer)Activator.CreateInstance(renderer.MakeGenericType(argument), arguments)!;
+}

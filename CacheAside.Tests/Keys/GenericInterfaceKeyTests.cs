@@ -1,0 +1,39 @@
+namespace CacheAside.Tests.Keys;
+
+/// <summary>Calls through two closings of one generic interface never share an entry.</summary>
+public sealed class GenericInterfaceKeyTests
+{
+    [Test]
+    public void TemplateNamingTheInterfacesTypeParameter_TellsClosingsApart()
+    {
+        var byInt = KeyProbe.KeyVia<IKeyedRepository<int>>(r => r.Get(1));
+
+        var byString = KeyProbe.KeyVia<IKeyedRepository<string>>(r => r.Get("1"));
+
+        Assert.That(byString, Is.Not.EqualTo(byInt));
+        Assert.That(byInt, Is.EqualTo("cacheaside:v1:{get:System.Int32:1}"));
+    }
+
+    [Test]
+    public void DefaultKey_TellsClosingsApart()
+    {
+        var byInt = KeyProbe.KeyVia<IKeyedRepository<int>>(r => r.GetDefault(1));
+
+        var byString = KeyProbe.KeyVia<IKeyedRepository<string>>(r => r.GetDefault("1"));
+
+        Assert.That(byString, Is.Not.EqualTo(byInt));
+    }
+
+    [Test]
+    public void ReadTemplateLeavingOutTheInterfacesTypeParameter_FailsTheBuild()
+    {
+        var method = typeof(Registration.IKeyedBy<string>).GetMethod(nameof(Registration.IKeyedBy<string>.Get))!;
+
+        var problems = KeyProbe.ProblemsOf(method);
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "IKeyedBy<string>.Get(string): [Cached] key template \"get:{id}\" does not name the type parameter TKey of IKeyedBy<TKey>, so calls through IKeyedBy<TKey> with different TKey would share a key: add {TKey} to the template.",
+        }));
+    }
+}
