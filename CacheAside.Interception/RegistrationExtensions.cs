@@ -63,6 +63,8 @@ public static class RegistrationExtensions
         var options = new CacheAsideOptions();
         configure?.Invoke(options);
 
+        var state = new BuildState();
+        builder.RegisterInstance(state);
         builder.Register(_ => new PlanCatalog(options)).SingleInstance();
         // Resolved only after OnBuilt validated the configuration string, so it parses here.
         builder.Register(_ => OwnConnections.Connect(options.RedisConfiguration, options)).SingleInstance();
@@ -82,9 +84,9 @@ public static class RegistrationExtensions
                 return new CacheEngine(options, store, telemetry);
             })
             .SingleInstance();
-        builder.Register(c => new ProxyFactory(c.Resolve<PlanCatalog>(), c.Resolve<CacheEngine>())).SingleInstance();
+        builder.Register(c => new ProxyFactory(c.Resolve<PlanCatalog>(), c.Resolve<CacheEngine>(), IsEnabled)).SingleInstance();
         builder.Register(c => new CacheInvalidator(c.Resolve<CacheEngine>())).As<ICacheInvalidator>().SingleInstance();
-        builder.RegisterBuildCallback(scope => OnBuilt(scope, options));
+        builder.RegisterBuildCallback(scope => OnBuilt(scope, options, state));
         return builder;
     }
 
@@ -110,22 +112,31 @@ public static class RegistrationExtensions
         ArgumentNullException.ThrowIfNull(registration);
 
         registration.WithMetadata(EnabledMetadataKey, true);
+        if (registration.RegistrationStyle is SingleRegistrationStyle single)
+        {
+            // Found when the container is built, not at the first resolve.
+            single.RegisteredHandlers.Add((_, registered) =>
+            {
+                if (!registered.ComponentRegistryBuilder.Properties.ContainsKey(RegisteredPropertyKey))
+                {
+                    throw new CacheAsideConfigurationException(
+                        $"{registered.ComponentRegistration.Activator.LimitType.Name} is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() on the same ContainerBuilder.");
+                }
+            });
+        }
         registration.ConfigurePipeline(pipeline => pipeline.Use(PipelinePhase.Activation, MiddlewareInsertionMode.StartOfPhase, (context, next) =>
         {
             next(context);
-            if (!context.ComponentRegistry.TryGetRegistration(new TypedService(typeof(ProxyFactory)), out _))
-            {
-                throw new InvalidOperationException(
-                    $"{context.Registration.Activator.LimitType.Name} is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() before building it.");
-            }
-
-            context.Instance = context.Resolve<ProxyFactory>().CreateProxy(context.Registration, context.Instance!);
+            var state = context.Resolve<BuildState>();
+            context.Instance = state.Factory is { } factory
+                ? factory.CreateProxy(context.Registration, context.ComponentRegistry, context.Instance!)
+                : ProxyFactory.CreateDeferred(context.Registration, context.ComponentRegistry, context.Instance!, state);
         }));
 
         return registration;
     }
 
-    private static void OnBuilt(ILifetimeScope scope, CacheAsideOptions options)
+    private static void OnBuilt(ILifetimeScope scope, CacheAsideOptions options, BuildState state)
     {
         var problems = options.Validate().ToList();
         if (options.RedisConfiguration is not null && !scope.ComponentRegistry.Registrations.Any(IsUserMultiplexer))
@@ -134,7 +145,7 @@ public static class RegistrationExtensions
         }
 
         var services = new List<Type>();
-        foreach (var registration in scope.ComponentRegistry.Registrations.Where(r => r.Metadata.ContainsKey(EnabledMetadataKey)))
+        foreach (var registration in scope.ComponentRegistry.Registrations.Where(IsEnabled))
         {
             ValidateServices(registration, problems);
             services.AddRange(ProxyFactory.InterfaceServices(registration));
@@ -161,6 +172,9 @@ public static class RegistrationExtensions
             throw;
         }
 
+        var factory = scope.Resolve<ProxyFactory>();
+        factory.PrepareAll(scope.ComponentRegistry);
+        state.Factory = factory;
         engine.Start();
     }
 
@@ -187,6 +201,8 @@ public static class RegistrationExtensions
             }
         }
     }
+
+    private static bool IsEnabled(IComponentRegistration registration) => registration.Metadata.ContainsKey(EnabledMetadataKey);
 
     private static bool IsUserMultiplexer(IComponentRegistration registration) =>
         !registration.Metadata.ContainsKey(OwnMultiplexerMetadataKey)

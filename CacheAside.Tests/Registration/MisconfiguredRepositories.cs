@@ -104,6 +104,15 @@ public interface ICancellationTokenInKey
     Task<string> GetAsync(CancellationToken cancellationToken);
 }
 
+public interface ISamePlaceholdersOfDifferentTypes
+{
+    [Cached("product:{id}")]
+    string ById(int id);
+
+    [Cached("product:{code}")]
+    string ByCode(string code);
+}
+
 public interface ISameShapeDifferentTypes
 {
     [Cached("item:{id}")]

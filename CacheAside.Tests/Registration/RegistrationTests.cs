@@ -63,14 +63,64 @@ public sealed class RegistrationTests
     }
 
     [Test]
-    public void EnableCacheAside_WithoutRegisterCacheAside_FailsOnResolveWithTheFix()
+    public void EnableCacheAside_WithoutRegisterCacheAside_FailsTheBuildWithTheFix()
     {
         var builder = new ContainerBuilder();
         builder.RegisterType<ProductStore>().As<IProductRepository>().EnableCacheAside();
-        using var container = builder.Build();
 
-        var thrown = Assert.Catch(() => container.Resolve<IProductRepository>());
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
 
-        Assert.That(thrown!.GetBaseException().Message, Is.EqualTo("ProductStore is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() before building it."));
+        Assert.That(thrown!.Problems, Is.EqualTo(new[] { "ProductStore is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() on the same ContainerBuilder." }));
     }
+
+    [Test]
+    public void RegisterInstanceWithTwoMistakes_FailsTheBuildWithBoth_NotWithAResolutionError()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        builder.RegisterInstance(new TwoMistakes()).As<ITwoMistakes>().EnableCacheAside();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        Assert.That(thrown!.Problems, Has.Count.EqualTo(2));
+        Assert.That(thrown.Problems, Has.Some.StartsWith("ITwoMistakes.Nothing(): [Cached] needs a result to store"));
+        Assert.That(thrown.Problems, Has.Some.StartsWith("ITwoMistakes.Missing(int): [Cached] key template \"m:{nope}\" names {nope}"));
+    }
+
+    [Test]
+    public void RegisterInstance_IsCachedLikeAnyRegistration()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        var store = new ProductStore();
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside(o => o.KeyPrefix = prefix);
+        builder.RegisterInstance(store).As<IProductRepository>().EnableCacheAside();
+        using var container = builder.Build();
+        var repository = container.Resolve<IProductRepository>();
+
+        repository.GetById(1);
+        repository.GetById(1);
+
+        Assert.That(store.Reads, Is.EqualTo(1));
+    }
+}
+
+public interface ITwoMistakes
+{
+    [Cached]
+    void Nothing();
+
+    [Cached("m:{nope}")]
+    string Missing(int id);
+}
+
+public sealed class TwoMistakes : ITwoMistakes
+{
+    public void Nothing()
+    {
+    }
+
+    public string Missing(int id) => "m";
 }

@@ -15,7 +15,14 @@ internal sealed class KeyTemplate : KeyRenderer
         Shape = shape;
         _segments = segments;
         _parameters = segments.OfType<Argument>().Where(a => a.IsWhole).Select(a => a.Index).Distinct().ToArray();
+        PlaceholderTypes = segments.OfType<Argument>().Select(a => a.Declared).ToArray();
     }
+
+    /// <summary>
+    /// Gets the declared type of each placeholder, in order: values of a type the declared type fixes render
+    /// without it, so two templates of one shape share keys only when their placeholders' types agree.
+    /// </summary>
+    public IReadOnlyList<Type> PlaceholderTypes { get; }
 
     /// <summary>Gets the template as written in the attribute.</summary>
     public string Text { get; }
@@ -55,6 +62,8 @@ internal sealed class KeyTemplate : KeyRenderer
         public int Index => index;
 
         public bool IsWhole => path.Length == 0;
+
+        public Type Declared => slot.Declared;
 
         public override void Render(KeyWriter writer, object?[] arguments)
         {

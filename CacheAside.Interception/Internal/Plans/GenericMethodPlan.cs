@@ -43,6 +43,7 @@ internal sealed class GenericMethodPlan : MethodPlan
             var spec = MethodSpecBuilder.Build(Spec.Service, closed, _catalog.Options, _catalog.Json, problems);
             if (spec is not null)
             {
+                spec = Spec.KeyScope is { } scope ? spec.ScopedTo(scope) : spec;
                 return PlanFactory.Create(spec, Engine, _catalog);
             }
         }

@@ -19,6 +19,19 @@ internal sealed record MethodSpec(
     TimeSpan? NullTtl,
     string Fingerprint)
 {
+    /// <summary>
+    /// Gets what default keys of this method carry to tell registrations apart (the implementation, its
+    /// service key, its ordinal), so two registrations of one interface never share default-keyed entries.
+    /// </summary>
+    public string? KeyScope { get; init; }
+
+    /// <summary>Gets this spec for one registration: its default key, if it has one, scoped to it.</summary>
+    public MethodSpec ScopedTo(string scope) => this with
+    {
+        KeyScope = scope,
+        Keys = Kind == MethodKind.Read && Keys[0] is DefaultKey ? [new DefaultKey(Service, Method, scope)] : Keys,
+    };
+
     /// <summary>Gets the template of a read, when it has one (not the default key).</summary>
     public KeyTemplate? ReadTemplate => Kind == MethodKind.Read ? Keys[0] as KeyTemplate : null;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CacheAside.Interception.Internal.Keys;
 using CacheAside.Interception.Internal.Serialization;
 
 namespace CacheAside.Interception.Internal.Plans;
@@ -46,6 +47,16 @@ internal sealed class PlanCatalog
             {
                 var methods = string.Join(" and ", group.Select(s => $"{s.Display} (\"{s.ReadTemplate!.Text}\")"));
                 problems.Add($"{methods} have keys of the same shape \"{group.Key}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
+                continue;
+            }
+
+            // Values render without their type where the declared type fixes it: GetById(int) with
+            // "product:{id}" and GetByCode(string) with "product:{code}" would both store product:1.
+            var byPlaceholders = group.GroupBy(s => string.Join(",", s.ReadTemplate!.PlaceholderTypes.Select(t => TypeNames.Canonical(Nullable.GetUnderlyingType(t) ?? t))), StringComparer.Ordinal).ToList();
+            if (byPlaceholders.Count > 1)
+            {
+                var methods = string.Join(" and ", byPlaceholders.Select(g => g.First()).Select(s => $"{s.Display} (\"{s.ReadTemplate!.Text}\": {string.Join(", ", s.ReadTemplate.PlaceholderTypes.Select(TypeNames.Display))})"));
+                problems.Add($"{methods} have keys of the same shape \"{group.Key}\" but placeholders of different types, so calls with different arguments that read alike (1 and \"1\") would share an entry: change the literal text of one template.");
             }
         }
     }

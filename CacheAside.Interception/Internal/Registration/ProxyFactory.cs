@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
 using Autofac.Core;
 using CacheAside.Interception.Internal.Engine;
+using CacheAside.Interception.Internal.Keys;
 using CacheAside.Interception.Internal.Plans;
 using Castle.DynamicProxy;
 
@@ -18,19 +21,40 @@ internal sealed class ProxyFactory
 
     private readonly PlanCatalog _catalog;
     private readonly CacheEngine _engine;
+    private readonly Func<IComponentRegistration, bool> _isEnabled;
     private readonly ConcurrentDictionary<Guid, Proxying> _byRegistration = new();
 
-    public ProxyFactory(PlanCatalog catalog, CacheEngine engine)
+    public ProxyFactory(PlanCatalog catalog, CacheEngine engine, Func<IComponentRegistration, bool> isEnabled)
     {
+        _isEnabled = isEnabled;
         _catalog = catalog;
         _engine = engine;
     }
 
-    public object CreateProxy(IComponentRegistration registration, object target)
+    public object CreateProxy(IComponentRegistration registration, IComponentRegistry registry, object target)
     {
-        var proxying = _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration));
+        var proxying = _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, ScopeOf(registration, registry)));
         return s_generator.CreateInterfaceProxyWithTarget(proxying.Primary, proxying.Additional, target, proxying.Interceptor);
     }
+
+    /// <summary>
+    /// A proxy made while the container is still being built (Autofac activates instances then): calls wait
+    /// for the plans the build validates. A registration that cannot be proxied is left as it is, since
+    /// the build's validation is about to fail with what is wrong with it.
+    /// </summary>
+    public static object CreateDeferred(IComponentRegistration registration, IComponentRegistry registry, object target, BuildState state)
+    {
+        var interfaces = InterfaceServices(registration);
+        if (interfaces.Length == 0 || !interfaces.All(ProxyUtil.IsAccessible) || !interfaces.All(i => i.IsInstanceOfType(target)))
+        {
+            return target;
+        }
+
+        return s_generator.CreateInterfaceProxyWithTarget(interfaces[0], interfaces[1..], target, new DeferredInterceptor(state, registration, registry));
+    }
+
+    private IInterceptor InterceptorFor(IComponentRegistration registration, IComponentRegistry registry) =>
+        _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, ScopeOf(registration, registry))).Interceptor;
 
     /// <summary>The interface services a registration exposes, in the order it declared them.</summary>
     public static Type[] InterfaceServices(IComponentRegistration registration) => registration.Services
@@ -40,7 +64,40 @@ internal sealed class ProxyFactory
         .Distinct()
         .ToArray();
 
-    private Proxying Prepare(IComponentRegistration registration)
+    /// <summary>Builds the plans of the registrations the container was built with, at build rather than at their first resolve.</summary>
+    public void PrepareAll(IComponentRegistry registry)
+    {
+        foreach (var registration in registry.Registrations.Where(_isEnabled))
+        {
+            _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, ScopeOf(registration, registry)));
+        }
+    }
+
+    /// <summary>
+    /// The scope of a registration's default keys: its implementation, its service keys and, when several
+    /// registrations share those, its ordinal among them in the container — so two registrations of one
+    /// interface never share default-keyed entries, while every process built from the same registrations
+    /// gives each the same keys.
+    /// </summary>
+    private string ScopeOf(IComponentRegistration registration, IComponentRegistry registry)
+    {
+        var scope = ScopeOf(registration);
+        var ordinal = registry.Registrations.Where(_isEnabled).Where(r => ScopeOf(r) == scope).TakeWhile(r => r.Id != registration.Id).Count();
+        return ordinal == 0 ? scope : scope + "#" + ordinal.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string ScopeOf(IComponentRegistration registration)
+    {
+        var scope = new StringBuilder(TypeNames.Canonical(registration.Activator.LimitType));
+        foreach (var key in registration.Services.OfType<KeyedService>().Select(k => Convert.ToString(k.ServiceKey, CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal))
+        {
+            scope.Append('#').Append(key);
+        }
+
+        return scope.ToString();
+    }
+
+    private Proxying Prepare(IComponentRegistration registration, string scope)
     {
         var interfaces = InterfaceServices(registration);
         if (interfaces.Length == 0)
@@ -52,9 +109,23 @@ internal sealed class ProxyFactory
         var plans = interfaces
             .SelectMany(_catalog.SpecsFor)
             .DistinctBy(s => s.Method)
+            .Select(s => s.ScopedTo(scope))
             .ToFrozenDictionary(s => s.Method, s => PlanFactory.Create(s, _engine, _catalog));
         return new Proxying(interfaces[0], interfaces[1..], new CacheAsideInterceptor(plans));
     }
 
     private sealed record Proxying(Type Primary, Type[] Additional, IInterceptor Interceptor);
+
+    /// <summary>Hands each call to the registration's interceptor, known once the build has validated the plans.</summary>
+    private sealed class DeferredInterceptor(BuildState state, IComponentRegistration registration, IComponentRegistry registry) : IInterceptor
+    {
+        private IInterceptor? _interceptor;
+
+        public void Intercept(IInvocation invocation)
+        {
+            var interceptor = _interceptor ??= state.Factory?.InterceptorFor(registration, registry)
+                ?? throw new InvalidOperationException("A cache-aside proxy was called before its container finished building.");
+            interceptor.Intercept(invocation);
+        }
+    }
 }

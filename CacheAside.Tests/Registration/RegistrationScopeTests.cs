@@ -1,0 +1,103 @@
+using Autofac;
+using CacheAside.Interception;
+using StackExchange.Redis;
+
+namespace CacheAside.Tests.Registration;
+
+/// <summary>
+/// Two registrations of one interface — keyed services, several implementations — never share
+/// default-keyed entries, and every container built from the same registrations gives them the same keys.
+/// </summary>
+public sealed class RegistrationScopeTests
+{
+    [Test]
+    public void KeyedRegistrationsOfOneInterface_EachGetTheirOwnEntries()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        using var container = Build(prefix, builder =>
+        {
+            builder.RegisterInstance(new Region("eu")).Keyed<IRegionLookup>("eu").EnableCacheAside();
+            builder.RegisterInstance(new Region("us")).Keyed<IRegionLookup>("us").EnableCacheAside();
+        });
+        var eu = container.ResolveKeyed<IRegionLookup>("eu");
+        var us = container.ResolveKeyed<IRegionLookup>("us");
+
+        var first = (eu.Describe(7), us.Describe(7));
+        var second = (eu.Describe(7), us.Describe(7));
+
+        Assert.That(first, Is.EqualTo(("eu 7", "us 7")));
+        Assert.That(second, Is.EqualTo(("eu 7", "us 7")), "the hits too");
+    }
+
+    [Test]
+    public void SeveralImplementationsOfOneInterface_EachGetTheirOwnEntries()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        using var container = Build(prefix, builder =>
+        {
+            builder.RegisterInstance(new Region("eu")).As<IRegionLookup>().EnableCacheAside();
+            builder.RegisterInstance(new Region("us")).As<IRegionLookup>().EnableCacheAside();
+            builder.RegisterType<Archive>().As<IRegionLookup>().EnableCacheAside();
+        });
+
+        var all = container.Resolve<IEnumerable<IRegionLookup>>().ToList();
+        var first = all.Select(r => r.Describe(3)).ToList();
+        var second = all.Select(r => r.Describe(3)).ToList();
+
+        Assert.That(first, Is.EqualTo(new[] { "eu 3", "us 3", "archive 3" }));
+        Assert.That(second, Is.EqualTo(first));
+    }
+
+    [Test]
+    public void TwoContainersBuiltAlike_ShareEachRegistrationsEntries()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        var eu = new Region("eu");
+        void Register(ContainerBuilder builder)
+        {
+            builder.RegisterInstance(eu).Keyed<IRegionLookup>("eu").EnableCacheAside();
+            builder.RegisterInstance(new Region("us")).Keyed<IRegionLookup>("us").EnableCacheAside();
+        }
+
+        using var first = Build(prefix, Register);
+        using var second = Build(prefix, Register);
+
+        first.ResolveKeyed<IRegionLookup>("eu").Describe(5);
+        second.ResolveKeyed<IRegionLookup>("eu").Describe(5);
+
+        Assert.That(eu.Calls, Is.EqualTo(1), "the second container hit the first one's entry");
+    }
+
+    private static IContainer Build(string prefix, Action<ContainerBuilder> register)
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside(o => o.KeyPrefix = prefix);
+        register(builder);
+        return builder.Build();
+    }
+}
+
+public interface IRegionLookup
+{
+    [Cached]
+    string Describe(int id);
+}
+
+public sealed class Region(string name) : IRegionLookup
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public string Describe(int id)
+    {
+        Interlocked.Increment(ref _calls);
+        return $"{name} {id}";
+    }
+}
+
+public sealed class Archive : IRegionLookup
+{
+    public string Describe(int id) => $"archive {id}";
+}
