@@ -1,10 +1,12 @@
 using Autofac;
 using Autofac.Builder;
 using Autofac.Core;
+using Autofac.Core.Registration;
 using Autofac.Core.Resolving.Pipeline;
 using CacheAside.Interception.Internal;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Engine;
+using CacheAside.Interception.Internal.Keys;
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;
 using CacheAside.Interception.Internal.Registration;
@@ -33,6 +35,7 @@ public static class RegistrationExtensions
     private const string EnabledMetadataKey = "CacheAside.Interception.RegistrationExtensions.Enabled";
     private const string OwnMultiplexerMetadataKey = "CacheAside.Interception.RegistrationExtensions.OwnMultiplexer";
     private const string RegisteredPropertyKey = "CacheAside.Interception.RegistrationExtensions.Registered";
+    private const string OpenGenericsPropertyKey = "CacheAside.Interception.RegistrationExtensions.OpenGenerics";
 
     /// <summary>
     /// Registers what cache-aside interception needs, once per container: the options, a shared
@@ -112,18 +115,18 @@ public static class RegistrationExtensions
         ArgumentNullException.ThrowIfNull(registration);
 
         registration.WithMetadata(EnabledMetadataKey, true);
-        if (registration.RegistrationStyle is SingleRegistrationStyle single)
+        // Checked when the container is built, not at the first resolve: the registration's own callback
+        // runs while the container's registry is made, for single and open generic registrations alike.
+        if (registration.RegistrationData.DeferredCallback is { } deferred)
         {
-            // Found when the container is built, not at the first resolve.
-            single.RegisteredHandlers.Add((_, registered) =>
+            var register = deferred.Callback;
+            deferred.Callback = registry =>
             {
-                if (!registered.ComponentRegistryBuilder.Properties.ContainsKey(RegisteredPropertyKey))
-                {
-                    throw new CacheAsideConfigurationException(
-                        $"{registered.ComponentRegistration.Activator.LimitType.Name} is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() on the same ContainerBuilder.");
-                }
-            });
+                register(registry);
+                Registered(registry, registration.RegistrationData, registration.ActivatorData);
+            };
         }
+
         registration.ConfigurePipeline(pipeline => pipeline.Use(PipelinePhase.Activation, MiddlewareInsertionMode.StartOfPhase, (context, next) =>
         {
             next(context);
@@ -134,6 +137,26 @@ public static class RegistrationExtensions
         }));
 
         return registration;
+    }
+
+    private static void Registered(IComponentRegistryBuilder registry, RegistrationData data, object? activator)
+    {
+        var component = activator is ReflectionActivatorData reflection ? reflection.ImplementationType : null;
+        if (!registry.Properties.ContainsKey(RegisteredPropertyKey))
+        {
+            throw new CacheAsideConfigurationException(
+                $"{(component is null ? "A registration" : TypeNames.Display(component))} is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() on the same ContainerBuilder.");
+        }
+
+        if (component is { IsGenericTypeDefinition: true })
+        {
+            // An open generic registration makes its closed registrations at resolve time; its open
+            // interfaces are validated with the others when the container is built.
+            var open = (List<(Type Component, Type[] Services)>)(registry.Properties.TryGetValue(OpenGenericsPropertyKey, out var list) && list is not null
+                ? list
+                : registry.Properties[OpenGenericsPropertyKey] = new List<(Type, Type[])>());
+            open.Add((component, data.Services.OfType<IServiceWithType>().Select(s => s.ServiceType).Distinct().ToArray()));
+        }
     }
 
     private static void OnBuilt(ILifetimeScope scope, CacheAsideOptions options, BuildState state)
@@ -149,6 +172,15 @@ public static class RegistrationExtensions
         {
             ValidateServices(registration, problems);
             services.AddRange(ProxyFactory.InterfaceServices(registration));
+        }
+
+        if (scope.ComponentRegistry.Properties.TryGetValue(OpenGenericsPropertyKey, out var openGenerics) && openGenerics is List<(Type Component, Type[] Services)> open)
+        {
+            foreach (var (component, openServices) in open)
+            {
+                ValidateServices(TypeNames.Display(component), openServices, problems);
+                services.AddRange(openServices.Where(t => t.IsInterface));
+            }
         }
 
         scope.Resolve<PlanCatalog>().Validate(services.Where(ProxyUtil.IsAccessible), problems);
@@ -178,10 +210,11 @@ public static class RegistrationExtensions
         engine.Start();
     }
 
-    private static void ValidateServices(IComponentRegistration registration, List<string> problems)
+    private static void ValidateServices(IComponentRegistration registration, List<string> problems) =>
+        ValidateServices(registration.Activator.LimitType.Name, registration.Services.OfType<IServiceWithType>().Select(s => s.ServiceType).Distinct().ToList(), problems);
+
+    private static void ValidateServices(string component, IReadOnlyList<Type> typed, List<string> problems)
     {
-        var component = registration.Activator.LimitType.Name;
-        var typed = registration.Services.OfType<IServiceWithType>().Select(s => s.ServiceType).Distinct().ToList();
         if (typed.Count == 0)
         {
             problems.Add($"{component}: EnableCacheAside() puts a proxy in front of interface services, but this registration exposes none: register it with .As<IYourRepository>().");
@@ -192,14 +225,43 @@ public static class RegistrationExtensions
             if (!type.IsInterface)
             {
                 var example = type.GetInterfaces().FirstOrDefault(ProxyUtil.IsAccessible);
-                var hint = example is null ? string.Empty : $" such as .As<{example.Name}>()";
-                problems.Add($"{component}: EnableCacheAside() can only put a proxy in front of interfaces, but the registration also exposes the class {type.Name}: expose only interfaces{hint}, without .AsSelf() or .As<{type.Name}>().");
+                var hint = example is null ? string.Empty : $" such as .As<{TypeNames.Display(example)}>()";
+                problems.Add($"{component}: EnableCacheAside() can only put a proxy in front of interfaces, but the registration also exposes the class {TypeNames.Display(type)}: expose only interfaces{hint}, without .AsSelf() or .As<{TypeNames.Display(type)}>().");
             }
             else if (!ProxyUtil.IsAccessible(type))
             {
-                problems.Add($"{component}: the interface {type.Name} is not public, so Castle DynamicProxy cannot implement it: make it public, or add [assembly: InternalsVisibleTo(\"DynamicProxyGenAssembly2\")] to its assembly.");
+                problems.Add($"{component}: the interface {TypeNames.Display(type)} is not public, so Castle DynamicProxy cannot implement it: make it public, or add [assembly: InternalsVisibleTo(\"DynamicProxyGenAssembly2\")] to its assembly.");
+            }
+            else if (Inaccessible(type) is { } hidden)
+            {
+                problems.Add($"{component}: the interface {TypeNames.Display(type)} is closed over {TypeNames.Display(hidden)}, which is not public, so Castle DynamicProxy cannot implement it: make {TypeNames.Display(hidden)} public, or add [assembly: InternalsVisibleTo(\"DynamicProxyGenAssembly2\")] to its assembly.");
             }
         }
+    }
+
+    /// <summary>A type argument of <paramref name="type"/>, at any depth, that a generated proxy cannot see.</summary>
+    private static Type? Inaccessible(Type type)
+    {
+        if (!type.IsGenericType)
+        {
+            return null;
+        }
+
+        foreach (var argument in type.GetGenericArguments().Where(a => !a.IsGenericParameter))
+        {
+            var element = argument.HasElementType ? argument.GetElementType()! : argument;
+            if (!ProxyUtil.IsAccessible(element))
+            {
+                return element;
+            }
+
+            if (Inaccessible(element) is { } deeper)
+            {
+                return deeper;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsEnabled(IComponentRegistration registration) => registration.Metadata.ContainsKey(EnabledMetadataKey);

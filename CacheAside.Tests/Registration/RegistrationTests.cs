@@ -89,6 +89,52 @@ public sealed class RegistrationTests
     }
 
     [Test]
+    public void OpenGenericRegistrationWithAMistake_FailsTheBuild_NotTheFirstResolve()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        builder.RegisterGeneric(typeof(BrokenGenericStore<>)).As(typeof(IBrokenGenericStore<>)).EnableCacheAside();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        Assert.That(thrown!.Problems, Has.Some.Contains("IBrokenGenericStore<T>.Get(int): [Cached] key template \"item:{id}\" does not name the type parameter T"));
+    }
+
+    [Test]
+    public void OpenGenericRegistration_CachesEachClosedType_UnderItsOwnKeys()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside(o => o.KeyPrefix = prefix);
+        builder.RegisterGeneric(typeof(GenericStore<>)).As(typeof(IGenericStore<>)).SingleInstance().EnableCacheAside();
+        using var container = builder.Build();
+        var numbers = container.Resolve<IGenericStore<int>>();
+        var words = container.Resolve<IGenericStore<string>>();
+
+        var first = (numbers.Describe(1), words.Describe(1));
+        var second = (numbers.Describe(1), words.Describe(1));
+
+        Assert.That(first, Is.EqualTo(("Int32 1", "String 1")));
+        Assert.That(second, Is.EqualTo(first));
+        Assert.That(((GenericStore<int>)GenericStore<int>.Last!).Calls + ((GenericStore<string>)GenericStore<string>.Last!).Calls, Is.EqualTo(2), "each closed type loaded once");
+    }
+
+    [Test]
+    public void PublicGenericInterfaceOverAnInternalType_FailsTheBuildWithTheFix()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        builder.RegisterType<HiddenStore>().As<IGenericStore<Hidden>>().EnableCacheAside();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        Assert.That(thrown!.Problems, Has.Some.EqualTo("HiddenStore: the interface IGenericStore<Hidden> is closed over Hidden, which is not public, so Castle DynamicProxy cannot implement it: make Hidden public, or add [assembly: InternalsVisibleTo(\"DynamicProxyGenAssembly2\")] to its assembly."));
+    }
+
+    [Test]
     public void RegisterInstance_IsCachedLikeAnyRegistration()
     {
         var prefix = $"test:{Guid.NewGuid():N}:";
@@ -123,4 +169,48 @@ public sealed class TwoMistakes : ITwoMistakes
     }
 
     public string Missing(int id) => "m";
+}
+
+public interface IBrokenGenericStore<T>
+{
+    [Cached("item:{id}")]
+    T Get(int id);
+}
+
+public sealed class BrokenGenericStore<T> : IBrokenGenericStore<T>
+{
+    public T Get(int id) => default!;
+}
+
+public interface IGenericStore<T>
+{
+    [Cached("describe:{T}:{id}")]
+    string Describe(int id);
+}
+
+public sealed class GenericStore<T> : IGenericStore<T>
+{
+    private int _calls;
+
+    public GenericStore()
+    {
+        Last = this;
+    }
+
+    public static object? Last { get; private set; }
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public string Describe(int id)
+    {
+        Interlocked.Increment(ref _calls);
+        return $"{typeof(T).Name} {id}";
+    }
+}
+
+internal sealed class Hidden;
+
+public sealed class HiddenStore : IGenericStore<Hidden>
+{
+    public string Describe(int id) => "hidden";
 }
