@@ -55,6 +55,16 @@ public static class CacheAsideDiagnostics
     /// </summary>
     public const string RejectedEntries = "cacheaside.entries.rejected";
 
+    /// <summary>
+    /// Counter of keys whose invalidation failed, tagged with <see cref="RepairResultTag"/>: <c>queued</c> (to be
+    /// invalidated again in the background), <c>repaired</c> (Redis confirmed it), <c>expired</c> (given up once
+    /// every entry it could have left stale had expired), <c>overflow</c> (not queued: too many pending).
+    /// </summary>
+    public const string Repairs = "cacheaside.invalidation.repairs";
+
+    /// <summary>Tag: what became of a failed invalidation (<see cref="Repairs"/>).</summary>
+    public const string RepairResultTag = "cacheaside.repair.result";
+
     /// <summary>Tag: the lease protocol step of <see cref="LeaseEvents"/>.</summary>
     public const string LeaseEventTag = "cacheaside.lease.event";
 

@@ -85,21 +85,26 @@ public sealed class CacheAsideOptions
     /// <summary>
     /// Gets or sets how many Redis commands, within <see cref="CircuitBreakerSamplingDuration"/>, the circuit
     /// breaker needs to see before it may open, so that one failure on a quiet service does not open it.
+    /// As many failures in a row open it too, whatever the window holds from before the fault: under load a
+    /// stall opens the breaker within a few budgets.
     /// </summary>
     /// <value>The default is 10. Must be at least 2.</value>
     public int CircuitBreakerMinimumThroughput { get; set; } = 10;
 
-    /// <summary>Gets or sets the window over which the circuit breaker counts failed Redis commands.</summary>
-    /// <value>The default is 10 seconds. Must be at least 0.5 seconds.</value>
-    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Gets or sets the window over which the circuit breaker counts failed Redis commands. Short, so a
+    /// fault is judged by what Redis does now, not by the successes before it.
+    /// </summary>
+    /// <value>The default is 1 second. Must be at least 0.5 seconds.</value>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Gets or sets how long the open circuit breaker skips Redis before letting one call probe it. Calls
     /// in that time go straight to their implementations (outcome <see cref="CacheOutcome.Bypass"/> with
     /// <see cref="CacheEventDetails.CircuitOpen"/>); writes report <see cref="CacheOutcome.InvalidationFailed"/>.
     /// </summary>
-    /// <value>The default is 5 seconds. Must be at least 0.5 seconds.</value>
-    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+    /// <value>The default is 2 seconds: caching resumes within about that long after Redis is back. Must be at least 0.5 seconds.</value>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Gets or sets whether a Redis failure, a timeout or an open circuit breaker throws a

@@ -207,7 +207,7 @@ public static class RegistrationExtensions
         var factory = scope.Resolve<ProxyFactory>();
         factory.PrepareAll(scope.ComponentRegistry);
         state.Factory = factory;
-        engine.Start();
+        engine.Start(scope.Resolve<PlanCatalog>().LongestLifetime);
     }
 
     private static void ValidateServices(IComponentRegistration registration, List<string> problems) =>

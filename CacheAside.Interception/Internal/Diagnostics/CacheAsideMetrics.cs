@@ -23,6 +23,8 @@ internal static class CacheAsideMetrics
 
     public static readonly Counter<long> RejectedEntries = s_meter.CreateCounter<long>(CacheAsideDiagnostics.RejectedEntries, "{entry}", "Results returned uncached because they could not be stored: too large, or not serializable.");
 
+    public static readonly Counter<long> Repairs = s_meter.CreateCounter<long>(CacheAsideDiagnostics.Repairs, "{key}", "Keys whose invalidation failed and is retried in the background, by what became of them.");
+
     public static string Name(CacheOperation operation) => operation switch
     {
         CacheOperation.Read => "read",

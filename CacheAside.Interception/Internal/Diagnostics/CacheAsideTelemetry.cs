@@ -15,12 +15,14 @@ internal sealed class CacheAsideTelemetry
     private readonly ICacheAsideObserver[] _observers;
     private readonly ConcurrentDictionary<(string Method, string Kind), byte> _reported = new();
     private readonly TimeProvider _time;
+    private readonly LogThrottle _throttle;
 
     public CacheAsideTelemetry(IEnumerable<ICacheAsideObserver> observers, ILogger logger, TimeProvider time)
     {
         _observers = observers.ToArray();
         Logger = logger;
         _time = time;
+        _throttle = new LogThrottle(time, TimeSpan.FromSeconds(30));
     }
 
     public ILogger Logger { get; }
@@ -52,10 +54,15 @@ internal sealed class CacheAsideTelemetry
         }
     }
 
+    /// <summary>A Redis command failed; the call went on without the cache. Counted always, logged as <see cref="LogThrottle"/> allows.</summary>
     public void RedisFailed(string command, string method, Exception error)
     {
         CountRedisError(command, error);
-        Log.RedisFailed(Logger, command, method, error.GetType().Name, RedisErrors.Describe(error));
+        if (_throttle.ShouldLog(method, command + ":" + RedisErrors.Kind(error), out var heldBack))
+        {
+            Log.RedisFailed(Logger, command, method, error.GetType().Name, RedisErrors.Describe(error), heldBack, _throttle.Interval.TotalSeconds);
+        }
+
         Log.RedisFailedDetail(Logger, command, method, error);
     }
 
@@ -67,7 +74,11 @@ internal sealed class CacheAsideTelemetry
             CountRedisError("del", error);
         }
 
-        Log.InvalidationFailed(Logger, method, error.GetType().Name, RedisErrors.Describe(error), keyCount);
+        if (_throttle.ShouldLog(method, "del:" + RedisErrors.Kind(error), out var heldBack))
+        {
+            Log.InvalidationFailed(Logger, method, error.GetType().Name, RedisErrors.Describe(error), keyCount, heldBack, _throttle.Interval.TotalSeconds);
+        }
+
         Log.RedisFailedDetail(Logger, "del", method, error);
     }
 
@@ -104,7 +115,10 @@ internal sealed class CacheAsideTelemetry
             CacheAsideMetrics.CorruptEntries.Add(1, new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
         }
 
-        Log.CorruptEntry(Logger, method, reason);
+        if (_throttle.ShouldLog(method, "corrupt", out var heldBack))
+        {
+            Log.CorruptEntry(Logger, method, reason, heldBack, _throttle.Interval.TotalSeconds);
+        }
     }
 
     /// <summary>The cache called an implementation on a miss: one load, however many callers shared it.</summary>
@@ -150,12 +164,12 @@ internal sealed class CacheAsideTelemetry
     }
 
     /// <summary>An entry above the size limit: returned uncached, counted, logged once per method, never a Redis command.</summary>
-    public void TooLarge(string method, int bytes, int limit)
+    public void TooLarge(string method, int limit)
     {
         CountRejected(method, "too_large");
         if (FirstTime(method, "too_large"))
         {
-            Log.TooLarge(Logger, method, bytes, limit);
+            Log.TooLarge(Logger, method, limit);
         }
     }
 
@@ -168,6 +182,18 @@ internal sealed class CacheAsideTelemetry
             Log.RedisOutOfMemory(Logger, command, method);
         }
     }
+
+    /// <summary>Counts what became of failed invalidations: <c>queued</c>, <c>repaired</c>, <c>expired</c>, <c>overflow</c>.</summary>
+    public static void Repair(string result, int count)
+    {
+        if (count > 0 && CacheAsideMetrics.Repairs.Enabled)
+        {
+            CacheAsideMetrics.Repairs.Add(count, new KeyValuePair<string, object?>(CacheAsideDiagnostics.RepairResultTag, result));
+        }
+    }
+
+    /// <summary>An attempt of the background repairs failed for a reason other than Redis (a bug); they go on.</summary>
+    public void RepairFailed(Exception error) => Log.RepairFailed(Logger, error);
 
     /// <summary>The subscription to lease notifications could not be made; waiters poll until it is.</summary>
     public void SubscriptionFailed(Exception error) => Log.SubscriptionFailed(Logger, RedisErrors.Describe(error));

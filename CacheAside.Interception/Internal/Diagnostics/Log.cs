@@ -9,14 +9,14 @@ namespace CacheAside.Interception.Internal.Diagnostics;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Warning, "Redis {Command} for {Method} failed ({ErrorType}: {Reason}); the call went on without the cache.")]
-    public static partial void RedisFailed(ILogger logger, string command, string method, string errorType, string reason);
+    [LoggerMessage(1, LogLevel.Warning, "Redis {Command} for {Method} failed ({ErrorType}: {Reason}); the call went on without the cache. Failures like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s; all are counted in cacheaside.redis.errors).")]
+    public static partial void RedisFailed(ILogger logger, string command, string method, string errorType, string reason, long heldBack, double intervalSeconds);
 
-    [LoggerMessage(2, LogLevel.Warning, "Invalidation after {Method} failed ({ErrorType}: {Reason}); the write succeeded, and {KeyCount} stale entr(y/ies) live until their time to live ends.")]
-    public static partial void InvalidationFailed(ILogger logger, string method, string errorType, string reason, int keyCount);
+    [LoggerMessage(2, LogLevel.Warning, "Invalidation after {Method} failed ({ErrorType}: {Reason}); the write succeeded, and {KeyCount} entr(y/ies) are invalidated again in the background once Redis answers. Failures like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s).")]
+    public static partial void InvalidationFailed(ILogger logger, string method, string errorType, string reason, int keyCount, long heldBack, double intervalSeconds);
 
-    [LoggerMessage(3, LogLevel.Warning, "A cache entry for {Method} could not be read ({Reason}); it was treated as a miss and is overwritten.")]
-    public static partial void CorruptEntry(ILogger logger, string method, string reason);
+    [LoggerMessage(3, LogLevel.Warning, "A cache entry for {Method} could not be read ({Reason}); it was treated as a miss and is overwritten. Entries like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s; all are counted in cacheaside.corrupt_entries).")]
+    public static partial void CorruptEntry(ILogger logger, string method, string reason, long heldBack, double intervalSeconds);
 
     [LoggerMessage(4, LogLevel.Error, "An ICacheAsideObserver ({Observer}) threw; the call was not affected.")]
     public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
@@ -60,12 +60,15 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Debug, "Lease {LeaseEvent} for {Method}.")]
     public static partial void LeaseEvent(ILogger logger, string method, string leaseEvent);
 
-    [LoggerMessage(18, LogLevel.Warning, "A result of {Method} was {Bytes} bytes as an entry, above CacheAsideOptions.MaxPayloadBytes ({Limit}); results this large are returned uncached. Raise the limit, or return less.")]
-    public static partial void TooLarge(ILogger logger, string method, int bytes, int limit);
+    [LoggerMessage(18, LogLevel.Warning, "A result of {Method} was larger as an entry than CacheAsideOptions.MaxPayloadBytes ({Limit} bytes); results this large are returned uncached, and writing them stops at the limit. Raise the limit, or return less.")]
+    public static partial void TooLarge(ILogger logger, string method, int limit);
 
     [LoggerMessage(19, LogLevel.Warning, "Redis {Command} for {Method} was refused: Redis is out of memory (maxmemory reached with the noeviction policy). Reads it can serve are still served. For a cache, set maxmemory-policy to allkeys-lru or volatile-ttl.")]
     public static partial void RedisOutOfMemory(ILogger logger, string command, string method);
 
     [LoggerMessage(20, LogLevel.Warning, "Subscribing to lease notifications failed ({Reason}); callers waiting for another process's load poll instead until the subscription succeeds.")]
     public static partial void SubscriptionFailed(ILogger logger, string reason);
+
+    [LoggerMessage(21, LogLevel.Error, "An attempt to repair failed invalidations threw; the repairs go on.")]
+    public static partial void RepairFailed(ILogger logger, Exception exception);
 }

@@ -156,17 +156,19 @@ internal sealed partial class CacheEngine
         }
 
         var now = NowMs();
-        if (!plan.Codec.TryEncode(value, new EntryStamp(token, now, loadMs, now + RedisStore.Milliseconds(ttl)), out var bytes, out var problem))
+        if (!plan.Codec.TryEncode(value, new EntryStamp(token, now, loadMs, now + RedisStore.Milliseconds(ttl)), Options.MaxPayloadBytes, out var bytes, out var problem, out var tooLarge))
         {
             details |= CacheEventDetails.NotStored;
-            Telemetry.NotStored(plan.Spec.Display, problem!);
-            return false;
-        }
+            if (tooLarge)
+            {
+                details |= CacheEventDetails.TooLarge;
+                Telemetry.TooLarge(plan.Spec.Display, Options.MaxPayloadBytes);
+            }
+            else
+            {
+                Telemetry.NotStored(plan.Spec.Display, problem!);
+            }
 
-        if (bytes.Length > Options.MaxPayloadBytes)
-        {
-            details |= CacheEventDetails.NotStored | CacheEventDetails.TooLarge;
-            Telemetry.TooLarge(plan.Spec.Display, bytes.Length, Options.MaxPayloadBytes);
             return false;
         }
 

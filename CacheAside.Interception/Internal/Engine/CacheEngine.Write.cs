@@ -1,6 +1,5 @@
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;
-using StackExchange.Redis;
 
 namespace CacheAside.Interception.Internal.Engine;
 
@@ -44,18 +43,12 @@ internal sealed partial class CacheEngine
     /// <summary>
     /// Invalidates <paramref name="keys"/> (full value keys): deletes each value and voids its lease, so no
     /// load that began before this call can store afterwards. A Redis failure is reported, never thrown
-    /// unless <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> asks for it.
+    /// unless <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> asks for it, and the keys are invalidated
+    /// again in the background until Redis confirms it (<c>.Repair.cs</c>).
     /// </summary>
     public async ValueTask<bool> InvalidateAsync(CacheOperation operation, string method, string[] keys, long started, bool sync)
     {
-        var redisKeys = new RedisKey[keys.Length * 2];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            redisKeys[2 * i] = keys[i];
-            redisKeys[(2 * i) + 1] = LeaseKey(keys[i]);
-        }
-
-        var reply = await Store.ScriptPerSlotAsync(LeaseScripts.Invalidate, redisKeys, 2, [_channelValue], sync, Options.RedisTimeout).ConfigureAwait(false);
+        var reply = await InvalidateInRedisAsync(keys, sync).ConfigureAwait(false);
         if (reply.IsOk)
         {
             Telemetry.Completed(operation, method, keys, CacheOutcome.Invalidated, started, CacheEventDetails.None);
@@ -64,6 +57,7 @@ internal sealed partial class CacheEngine
 
         var details = RedisErrors.IsCircuitOpen(reply.Error!) ? CacheEventDetails.CircuitOpen : CacheEventDetails.None;
         Telemetry.InvalidationFailed(method, reply.Error!, keys.Length);
+        QueueRepairs(keys);
         Telemetry.Completed(operation, method, keys, CacheOutcome.InvalidationFailed, started, details);
         if (ShouldThrow(reply))
         {

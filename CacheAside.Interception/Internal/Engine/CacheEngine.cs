@@ -15,7 +15,7 @@ namespace CacheAside.Interception.Internal.Engine;
 /// <remarks>
 /// The class is split by concern: <c>.Read.cs</c> (the read path), <c>.Stampede.cs</c> (loads shared in this
 /// process), <c>.Leases.cs</c> (the lease protocol across processes), <c>.Write.cs</c> (writes and
-/// invalidation), <c>.Failures.cs</c> (what a Redis failure means for a call).
+/// invalidation), <c>.Failures.cs</c> (what a Redis failure means for a call), <c>.Repair.cs</c> (failed invalidations, retried).
 /// </remarks>
 internal sealed partial class CacheEngine : IDisposable
 {
@@ -36,6 +36,7 @@ internal sealed partial class CacheEngine : IDisposable
         var channel = options.KeyPrefix + "__leases";
         _channel = RedisChannel.Literal(channel);
         _channelValue = channel;
+        store.Breaker.AfterClosed = WakeRepairs;
     }
 
     public CacheAsideOptions Options { get; }
@@ -51,8 +52,15 @@ internal sealed partial class CacheEngine : IDisposable
 
     private int _syncFallbacks;
 
-    /// <summary>Starts what runs beside calls: the subscription that tells lease waiters a value landed.</summary>
-    public void Start() => EnsureSubscribed();
+    /// <summary>
+    /// Starts what runs beside calls: the subscription that tells lease waiters a value landed, and the
+    /// repairs of failed invalidations, kept for <paramref name="longestLifetime"/> (the longest an entry lives).
+    /// </summary>
+    public void Start(TimeSpan longestLifetime)
+    {
+        EnsureSubscribed();
+        StartRepairs(longestLifetime);
+    }
 
     public void Dispose()
     {
@@ -62,6 +70,7 @@ internal sealed partial class CacheEngine : IDisposable
         }
 
         StopSubscription();
+        StopRepairs();
     }
 
     /// <summary>Waits for a synchronous-mode operation; it has always completed, the fallback only keeps a bug from hanging.</summary>

@@ -34,9 +34,10 @@ internal sealed class EntryCodec<T>
 
     /// <summary>
     /// Writes the entry for <paramref name="value"/>; <see langword="false"/>, with the reason, when the value
-    /// cannot be stored faithfully (see <see cref="JsonBody{T}"/>): it is then returned uncached.
+    /// cannot be stored faithfully (see <see cref="JsonBody{T}"/>), or (<paramref name="tooLarge"/>) when the
+    /// entry would pass <paramref name="maxBytes"/> — found while writing, before a huge value is written whole.
     /// </summary>
-    public bool TryEncode(T value, in EntryStamp stamp, [NotNullWhen(true)] out byte[]? entry, out string? problem)
+    public bool TryEncode(T value, in EntryStamp stamp, int maxBytes, [NotNullWhen(true)] out byte[]? entry, out string? problem, out bool tooLarge)
     {
         Span<byte> header = stackalloc byte[_prefix.Length + 17 + (3 * 21)];
         _prefix.CopyTo(header);
@@ -47,7 +48,7 @@ internal sealed class EntryCodec<T>
         length += WriteNumber(header[length..], stamp.LoadedAtMs);
         length += WriteNumber(header[length..], stamp.LoadMs);
         length += WriteNumber(header[length..], stamp.FreshUntilMs);
-        return _body.TryWrite(value, header[..length], out entry, out problem);
+        return _body.TryWrite(value, header[..length], maxBytes, out entry, out problem, out tooLarge);
     }
 
     /// <summary>Reads an entry back; anything this codec did not write is <see cref="EntryState.Unreadable"/>, never an exception.</summary>

@@ -61,6 +61,17 @@ internal sealed class PlanCatalog
         }
     }
 
+    /// <summary>Gets the longest an entry of any validated method lives in Redis (its TTL with the most jitter).</summary>
+    public TimeSpan LongestLifetime
+    {
+        get
+        {
+            var reads = _specs.Values.SelectMany(s => s).Where(s => s.Kind == MethodKind.Read).ToList();
+            var longest = reads.Count == 0 ? Options.DefaultTtl : reads.Max(s => s.NullTtl is { } n && n > s.Ttl ? n : s.Ttl);
+            return longest + TimeSpan.FromTicks((long)(longest.Ticks * Options.TtlJitter));
+        }
+    }
+
     /// <summary>Gets the specs of <paramref name="service"/> and the interfaces it extends, validating them if no build did.</summary>
     public IEnumerable<MethodSpec> SpecsFor(Type service) => Hierarchy(service).SelectMany(Specs);
 

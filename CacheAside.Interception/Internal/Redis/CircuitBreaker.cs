@@ -54,8 +54,21 @@ internal sealed class CircuitBreaker
         }
     }
 
-    /// <summary>Gets whether the breaker is refusing commands now (open, or half-open with its probe out).</summary>
+    /// <summary>Gets or sets what runs, inline, right after the breaker closed again (work that waited for Redis).</summary>
+    public Action? AfterClosed { get; set; }
+
+    /// <summary>Gets whether the breaker is open or half-open (a probe is due or out): what a health check reports.</summary>
     public bool IsOpen => Volatile.Read(ref _state) != Closed;
+
+    /// <summary>Gets whether a command sent now would be refused: open within its break, or half-open with its probe out.</summary>
+    public bool IsRefusing
+    {
+        get
+        {
+            var state = Volatile.Read(ref _state);
+            return state == HalfOpen || (state == Open && _time.GetTimestamp() < Volatile.Read(ref _openUntil));
+        }
+    }
 
     /// <summary>
     /// Asks to send one command. <see langword="false"/>: do not send it. <paramref name="probe"/> is true
@@ -97,6 +110,7 @@ internal sealed class CircuitBreaker
             }
 
             _listener.CircuitClosed();
+            AfterClosed?.Invoke();
             return;
         }
 

@@ -93,6 +93,34 @@ internal sealed class RedisStore
         return worst;
     }
 
+    /// <summary>
+    /// <c>DEL</c> of <paramref name="keys"/>, one command per hash slot, all sent at once: the invalidation
+    /// that still works when Redis is out of memory and refuses scripts.
+    /// </summary>
+    public async ValueTask<RedisReply> DeletePerSlotAsync(RedisKey[] keys, bool sync, TimeSpan budget)
+    {
+        var groups = GroupBySlot(keys, 1);
+        var sent = new Sent<RedisResult>[groups.Count];
+        for (var i = 0; i < groups.Count; i++)
+        {
+            // ExecuteAsync, not KeyDeleteAsync, so the reply is a RedisResult that Complete knows: no
+            // continuation (which would need the thread pool) between the reply and a synchronous waiter.
+            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i], budget);
+        }
+
+        var worst = default(RedisReply);
+        for (var i = 0; i < sent.Length; i++)
+        {
+            var reply = await Complete(sent[i], sync, budget).ConfigureAwait(false);
+            if (i == 0 || Rank(reply.Status) > Rank(worst.Status))
+            {
+                worst = reply;
+            }
+        }
+
+        return worst;
+    }
+
     /// <summary>A time to live as Redis takes it: whole milliseconds, never rounded down to zero.</summary>
     public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 

@@ -42,7 +42,7 @@ internal sealed class JsonBody<T>
         var scratch = JsonScratch.Rent();
         try
         {
-            if (!TryWrite(value, scratch, out problem))
+            if (!TryWrite(value, scratch, int.MaxValue, out problem, out _))
             {
                 return false;
             }
@@ -60,12 +60,20 @@ internal sealed class JsonBody<T>
     /// Writes <paramref name="prefix"/> (an entry's header) followed by <paramref name="value"/>'s JSON into
     /// one array of exactly that length, the only allocation; otherwise as <see cref="TryWrite(T, IBufferWriter{byte}, out string?)"/>.
     /// </summary>
-    public bool TryWrite(T value, ReadOnlySpan<byte> prefix, [NotNullWhen(true)] out byte[]? entry, out string? problem)
+    public bool TryWrite(T value, ReadOnlySpan<byte> prefix, [NotNullWhen(true)] out byte[]? entry, out string? problem) =>
+        TryWrite(value, prefix, int.MaxValue, out entry, out problem, out _);
+
+    /// <summary>
+    /// As <see cref="TryWrite(T, ReadOnlySpan{byte}, out byte[], out string?)"/>, refusing (with
+    /// <paramref name="tooLarge"/> set and no problem) an entry larger than <paramref name="maxBytes"/>, as
+    /// soon as writing passes it.
+    /// </summary>
+    public bool TryWrite(T value, ReadOnlySpan<byte> prefix, int maxBytes, [NotNullWhen(true)] out byte[]? entry, out string? problem, out bool tooLarge)
     {
         var scratch = JsonScratch.Rent();
         try
         {
-            if (!TryWrite(value, scratch, out problem))
+            if (!TryWrite(value, scratch, maxBytes - prefix.Length, out problem, out tooLarge))
             {
                 entry = null;
                 return false;
@@ -102,13 +110,20 @@ internal sealed class JsonBody<T>
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Whatever the serializer or the value's own getters throw, the value is returned uncached.")]
-    private bool TryWrite(T value, JsonScratch scratch, out string? problem)
+    private bool TryWrite(T value, JsonScratch scratch, int limit, out string? problem, out bool tooLarge)
     {
-        var writer = scratch.Writer(_typeInfo.Options);
+        tooLarge = false;
+        var writer = scratch.Writer(_typeInfo.Options, limit);
         try
         {
             JsonSerializer.Serialize(writer, value, _typeInfo);
             writer.Flush();
+        }
+        catch (JsonScratch.TooLargeException)
+        {
+            tooLarge = true;
+            problem = null;
+            return false;
         }
         catch (Exception ex)
         {
