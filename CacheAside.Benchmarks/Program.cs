@@ -1,4 +1,5 @@
 using CacheAside.Benchmarks;
+using CacheAside.Benchmarks.Chaos;
 using CacheAside.Benchmarks.Consistency;
 
 // Each measurement is a subcommand, so more can join without a framework: see the README's
@@ -13,9 +14,11 @@ switch (args.FirstOrDefault())
         return await StaleSet.RunAsync(args[1..]);
     case "stampede":
         return await Stampede.RunAsync(args[1..]);
+    case "chaos":
+        return await Chaos.RunAsync(args[1..]);
     case "key-rendering":
         return KeyRendering.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | chaos [scenario]");
         return 2;
 }

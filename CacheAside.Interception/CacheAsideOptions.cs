@@ -120,6 +120,18 @@ public sealed class CacheAsideOptions
     public bool ThrowOnRedisErrors { get; set; }
 
     /// <summary>
+    /// Gets or sets whether the connections CacheAside makes (when the container registers no
+    /// <see cref="StackExchange.Redis.IConnectionMultiplexer"/>) have their replies read by threads of their own
+    /// rather than by the .NET thread pool, through StackExchange.Redis's <c>DedicatedThreads</c> feature. Without
+    /// it, synchronous cached methods called from pool threads (an ASP.NET controller calling a sync repository)
+    /// can saturate the pool that would read the very replies they wait for, and the cache stops working until
+    /// the pool grows. The feature is process-wide: it also applies to multiplexers the application creates
+    /// afterwards, at the cost of a reader and a writer thread per connection.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool DedicatedRedisThreads { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets whether misses take a lease on their key in Redis. With leases, only the holder of a
     /// still-valid lease may store, and an invalidation voids the lease, so a value loaded before a completed
     /// invalidation is never stored or served after it; and concurrent misses of one key in different

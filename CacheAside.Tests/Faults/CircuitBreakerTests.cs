@@ -1,4 +1,6 @@
+using Autofac;
 using CacheAside.Interception;
+using CacheAside.Interception.Internal.Engine;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -64,11 +66,16 @@ public sealed class CircuitBreakerTests
         clock.Advance(s_breakDuration + TimeSpan.FromSeconds(1));
         harness.Observer.Clear();
         var probe = harness.Service.GetById(3);
+        // The writes made while the breaker was open are invalidated again once it has closed.
+        Assert.That(Eventually.True(() => harness.Container.Resolve<CacheEngine>().PendingRepairs == 0), Is.True, "the writes' invalidations were repaired");
         var next = harness.Service.GetById(3);
+        var after = harness.Service.GetById(3);
 
         Assert.That(probe, Is.EqualTo(store.Row(3)));
         Assert.That(next, Is.EqualTo(store.Row(3)));
-        Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
+        Assert.That(after, Is.EqualTo(store.Row(3)));
+        Assert.That(harness.Observer.Outcomes[0], Is.EqualTo(CacheOutcome.Miss), "the probe");
+        Assert.That(harness.Observer.Outcomes[^1], Is.EqualTo(CacheOutcome.Hit), "caching resumed");
         Assert.That(Eventually.True(() => states.Count(CacheAsideDiagnostics.CircuitStateTag, "closed") == 1), Is.True, "one change to closed was counted");
         Assert.That(states.Count(CacheAsideDiagnostics.CircuitStateTag, "half_open"), Is.EqualTo(1));
         Assert.That(harness.Logs.WithId(13).Count(), Is.EqualTo(1), "opening logged once");

@@ -53,6 +53,14 @@ internal sealed partial class CacheEngine
             var acquired = await Store.ScriptAsync(LeaseScripts.Acquire, keys, [tokenValue, leaseMs, ignoreValue ? 1 : 0], sync, Options.RedisTimeout).ConfigureAwait(false);
             if (!acquired.IsOk)
             {
+                if (acquired.Status == ReplyStatus.Failed)
+                {
+                    // A lease step that timed out may still run later (a paused Redis runs what it queued), and
+                    // would leave a lease nobody holds for others to wait on. A release sent after it, on the
+                    // same connection, runs after it.
+                    Release(keys, tokenValue);
+                }
+
                 details |= RedisTrouble(acquired, "lease", plan.Spec.Display);
                 if (ShouldThrow(acquired))
                 {
@@ -139,6 +147,9 @@ internal sealed partial class CacheEngine
         var stored = await Store.ScriptAsync(LeaseScripts.Store, keys, [tokenValue, entry, RedisStore.Milliseconds(ttl), _channelValue], sync, Options.RedisTimeout).ConfigureAwait(false);
         if (!stored.IsOk)
         {
+            // The lease may still stand (a store that timed out, or never reached Redis): end it, or callers
+            // waiting for this load would wait until it expires.
+            Release(keys, tokenValue);
             details |= RedisTrouble(stored, "set", plan.Spec.Display) | CacheEventDetails.StoreFailed;
             if (ShouldThrow(stored))
             {

@@ -5,9 +5,11 @@ namespace CacheAside.Interception.Internal.Redis;
 /// <summary>
 /// Skips Redis after repeated failures, so an outage costs callers nothing measurable. Closed, it lets
 /// every command through and counts outcomes; it opens when, within the sampling window, at least the
-/// minimum throughput of commands ran and the failure ratio was reached, or when that many commands in a
-/// row failed (which reacts within milliseconds under load, whatever the window still holds from before
-/// the fault). Open, it refuses commands for the break duration; then exactly one command probes Redis,
+/// minimum throughput of commands ran and the failure ratio was reached, or when at least that many
+/// commands in a row failed over more than <see cref="StallSpan"/> without one success — a Redis that has
+/// answered nothing for that long is down, whatever the window still holds from before the fault, while a
+/// blip (a pause of the process, a burst of concurrent timeouts within a few budgets) does not switch the
+/// cache off. Open, it refuses commands for the break duration; then exactly one command probes Redis,
 /// and its outcome closes or reopens the breaker.
 /// </summary>
 /// <remarks>
@@ -20,6 +22,8 @@ namespace CacheAside.Interception.Internal.Redis;
 internal sealed class CircuitBreaker
 {
     private const int Buckets = 10;
+
+    private static readonly TimeSpan s_shortestStall = TimeSpan.FromMilliseconds(200);
 
     private const int Closed = 0;
     private const int Open = 1;
@@ -35,9 +39,11 @@ internal sealed class CircuitBreaker
     private readonly Bucket[] _buckets = new Bucket[Buckets];
     private readonly Lock _lock = new();
 
+    private readonly long _stallTicks;
     private int _state;
     private long _openUntil;
     private int _consecutiveFailures;
+    private long _firstFailureInRow;
 
     public CircuitBreaker(CacheAsideOptions options, CacheAsideTelemetry listener)
     {
@@ -47,12 +53,17 @@ internal sealed class CircuitBreaker
         _bucketTicks = Math.Max(1, ToTicks(options.CircuitBreakerSamplingDuration) / Buckets);
         _breakTicks = ToTicks(options.CircuitBreakerBreakDuration);
         _breakDuration = options.CircuitBreakerBreakDuration;
+        StallSpan = options.RedisTimeout * 4 > s_shortestStall ? options.RedisTimeout * 4 : s_shortestStall;
+        _stallTicks = ToTicks(StallSpan);
         _listener = listener;
         for (var i = 0; i < Buckets; i++)
         {
             _buckets[i] = new Bucket();
         }
     }
+
+    /// <summary>Gets how long failures in a row, without a success, must last to open the breaker: four budgets, at least 200 ms.</summary>
+    public TimeSpan StallSpan { get; }
 
     /// <summary>Gets or sets what runs, inline, right after the breaker closed again (work that waited for Redis).</summary>
     public Action? AfterClosed { get; set; }
@@ -131,7 +142,13 @@ internal sealed class CircuitBreaker
             return;
         }
 
+        var now = _time.GetTimestamp();
         var inARow = Interlocked.Increment(ref _consecutiveFailures);
+        if (inARow == 1)
+        {
+            Volatile.Write(ref _firstFailureInRow, now);
+        }
+
         var bucket = Current();
         bucket.AddFailure();
         if (Volatile.Read(ref _state) != Closed)
@@ -139,7 +156,7 @@ internal sealed class CircuitBreaker
             return;
         }
 
-        if (inARow >= _minimumThroughput || RatioReached())
+        if ((inARow >= _minimumThroughput && now - Volatile.Read(ref _firstFailureInRow) >= _stallTicks) || RatioReached())
         {
             OpenNow(error);
         }

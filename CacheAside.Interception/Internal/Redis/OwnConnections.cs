@@ -21,6 +21,14 @@ internal sealed class OwnConnections : IDisposable
     /// <summary>Connects both, at once, without giving up when Redis is down (see <see cref="RedisConnection.ConnectAsync"/>).</summary>
     public static OwnConnections Connect(string configuration, CacheAsideOptions options)
     {
+        if (options.DedicatedRedisThreads)
+        {
+            // Replies are then read by threads StackExchange.Redis owns, not by the thread pool: a pool that
+            // synchronous callers have saturated can no longer keep the replies they wait for from being read.
+            // The flag is process-wide and read whenever a connection is made, so it stays on.
+            ConnectionMultiplexer.SetFeatureFlag("DedicatedThreads", true);
+        }
+
         var reads = RedisConnection.ConnectAsync(configuration, options, "reads");
         var writes = RedisConnection.ConnectAsync(configuration, options, "writes");
         Task.WaitAll(reads, writes);
