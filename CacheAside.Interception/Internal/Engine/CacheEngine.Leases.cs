@@ -298,6 +298,25 @@ internal sealed partial class CacheEngine
         }
     }
 
+    /// <summary>
+    /// Wakes every caller waiting for another's load: when the breaker opens, no notification will come, and
+    /// their next look at the lease is skipped at once, so they load by themselves instead of waiting out a poll.
+    /// </summary>
+    private void WakeAllLeaseWaiters()
+    {
+        TaskCompletionSource[] woken;
+        lock (_leaseWaiters)
+        {
+            woken = [.. _leaseWaiters.Values.SelectMany(w => w)];
+            _leaseWaiters.Clear();
+        }
+
+        foreach (var waiter in woken)
+        {
+            waiter.TrySetResult();
+        }
+    }
+
     /// <summary>Subscribes to lease notifications once, in the background; while that fails, tries again at most once a second.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Without a subscription, waiters poll; nothing may fail a call.")]
     private void EnsureSubscribed()

@@ -102,7 +102,10 @@ internal sealed partial class CacheEngine
         // The shared load cannot be handed to this caller: it began before this caller's GET, and an
         // invalidation may have come between (its store was refused, or was already on its way). A value
         // loaded before a completed invalidation is never served after it: start over.
-        if (miss.Attempt < MaxAttempts)
+        // When the load could not use Redis (it bypassed, or its store failed), neither could a new attempt:
+        // load alone at once rather than pay another GET's budget.
+        var redisWorked = result.Outcome != CacheOutcome.Bypass && (result.Details & CacheEventDetails.StoreFailed) == 0;
+        if (miss.Attempt < MaxAttempts && redisWorked)
         {
             Telemetry.LeaseEvent(plan.Spec.Display, "rejoined");
             return await ReadAsync(plan, call, sync, miss.Attempt + 1).ConfigureAwait(false);

@@ -37,6 +37,7 @@ internal sealed partial class CacheEngine : IDisposable
         _channel = RedisChannel.Literal(channel);
         _channelValue = channel;
         store.Breaker.AfterClosed = WakeRepairs;
+        store.Breaker.AfterOpened = WakeAllLeaseWaiters;
     }
 
     public CacheAsideOptions Options { get; }

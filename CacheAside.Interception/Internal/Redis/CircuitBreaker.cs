@@ -68,6 +68,9 @@ internal sealed class CircuitBreaker
     /// <summary>Gets or sets what runs, inline, right after the breaker closed again (work that waited for Redis).</summary>
     public Action? AfterClosed { get; set; }
 
+    /// <summary>Gets or sets what runs, inline, right after the breaker opened (callers waiting on Redis should stop).</summary>
+    public Action? AfterOpened { get; set; }
+
     /// <summary>Gets whether the breaker is open or half-open (a probe is due or out): what a health check reports.</summary>
     public bool IsOpen => Volatile.Read(ref _state) != Closed;
 
@@ -178,6 +181,7 @@ internal sealed class CircuitBreaker
         }
 
         _listener.CircuitOpened(_breakDuration, error);
+        AfterOpened?.Invoke();
     }
 
     private bool RatioReached()
