@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace CacheAside.Tests.Infrastructure;
 
 /// <summary>
-/// Waits, boundedly, for something that happens shortly after a call returns: the circuit breaker's
-/// state-change reports (Polly raises them in order on a background task), a multiplexer's reconnect.
+/// Waits, boundedly, for something that happens shortly after a call returns: a multiplexer's reconnect,
+/// a repair in the background, a load another caller is sharing.
 /// </summary>
 public static class Eventually
 {
