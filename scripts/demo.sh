@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # Runs the demo against a Redis it brings up itself: Docker Compose where a Docker engine runs,
 # otherwise a private redis-server on a free loopback port (installed when missing), stopped at exit.
-# Arguments are passed to the demo (try --help); with --redis, the demo uses that server and none is started.
+# Arguments are passed to the demo (try --help); with --redis, the demo uses that server and none is started;
+# with --cluster, it runs against a local Redis Cluster (three primaries, three replicas) started for the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/redis.sh
 
 given_redis=""
+cluster=""
+arguments=()
 for argument in "$@"; do
   case "$argument" in
-    --redis|--redis=*) given_redis=1 ;;
+    --redis|--redis=*) given_redis=1; arguments+=("$argument") ;;
+    --cluster) cluster=1 ;;
+    *) arguments+=("$argument") ;;
   esac
 done
+set -- "${arguments[@]+"${arguments[@]}"}"
 
-if [ -n "$given_redis" ]; then
+if [ -n "$cluster" ]; then
+  ensure_redis_server
+  dir=$(mktemp -d)
+  trap 'stop_cluster "$dir"' EXIT
+  echo "Starting a local Redis Cluster (3 primaries, 3 replicas) for this run..." >&2
+  redis=$(start_cluster "$dir")
+  echo "Redis Cluster at $redis." >&2
+elif [ -n "$given_redis" ]; then
   # The demo was told which Redis to use (perhaps one that is down, on purpose): bring none up.
   redis="${CACHEASIDE_REDIS:-}"
 elif [ -n "${CACHEASIDE_REDIS:-}" ]; then

@@ -140,10 +140,14 @@ public sealed class CachedCatalog : IDisposable
     {
         // The run's entries would expire by themselves; a demo tidies up a Redis it may share with others.
         // Fire-and-forget: tidying never waits on, or fails because of, a Redis that is down.
-        var keys = _calls.Select(c => new RedisKey(c.Key)).Distinct().ToArray();
-        if (keys.Length > 0 && _connection.IsConnected)
+        // One DEL per key: on a Redis Cluster the keys live in different slots, and a DEL across slots is refused.
+        if (_connection.IsConnected)
         {
-            _connection.GetDatabase().KeyDelete(keys, CommandFlags.FireAndForget);
+            var redis = _connection.GetDatabase();
+            foreach (var key in _calls.Select(c => new RedisKey(c.Key)).Distinct())
+            {
+                redis.KeyDelete(key, CommandFlags.FireAndForget);
+            }
         }
 
         _container.Dispose();

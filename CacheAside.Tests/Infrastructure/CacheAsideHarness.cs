@@ -46,6 +46,13 @@ public sealed class CacheAsideHarness<TService> : IDisposable
         return Build(implementation, configure, builder => builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned());
     }
 
+    /// <summary>Builds a container around <paramref name="implementation"/> on the shared server or the shared cluster.</summary>
+    public static CacheAsideHarness<TService> Create(TService implementation, Topology topology, Action<CacheAsideOptions>? configure = null)
+    {
+        var connection = SharedRedis.ConnectionOf(topology);
+        return Build(implementation, configure, builder => builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned());
+    }
+
     /// <summary>
     /// Builds a container that connects by itself, from <paramref name="redisConfiguration"/>, as a user who
     /// registers no multiplexer does: the multiplexer and its settings are CacheAside's.

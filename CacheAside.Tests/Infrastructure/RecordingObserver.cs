@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CacheAside.Interception;
 
 namespace CacheAside.Tests.Infrastructure;
@@ -6,6 +7,7 @@ namespace CacheAside.Tests.Infrastructure;
 /// <summary>Keeps every event, in order, for assertions.</summary>
 public sealed class RecordingObserver : ICacheAsideObserver
 {
+    private static readonly AsyncLocal<StrongBox<CacheAsideEvent?>?> s_flow = new();
     private readonly ConcurrentQueue<CacheAsideEvent> _events = new();
 
     public IReadOnlyList<CacheAsideEvent> Events => _events.ToArray();
@@ -14,7 +16,20 @@ public sealed class RecordingObserver : ICacheAsideObserver
 
     public CacheAsideEvent Last => _events.Last();
 
-    public void OnCall(in CacheAsideEvent cacheEvent) => _events.Enqueue(cacheEvent);
+    /// <summary>
+    /// Starts watching the calls of the current flow: the box then holds the event of the last call made
+    /// from here on (the observer runs in the caller's flow), for workloads with concurrent callers.
+    /// </summary>
+    public static StrongBox<CacheAsideEvent?> Watch() => s_flow.Value = new StrongBox<CacheAsideEvent?>();
+
+    public void OnCall(in CacheAsideEvent cacheEvent)
+    {
+        _events.Enqueue(cacheEvent);
+        if (s_flow.Value is { } box)
+        {
+            box.Value = cacheEvent;
+        }
+    }
 
     public void Clear() => _events.Clear();
 }

@@ -46,6 +46,14 @@ public sealed partial class RedisServer : IDisposable
         return server;
     }
 
+    /// <summary>Starts a cluster node: a port whose cluster bus port (the port + 10000) is free too.</summary>
+    public static RedisServer StartClusterNode(params string[] extraArguments)
+    {
+        var server = new RedisServer(FindBinary() ?? throw new InvalidOperationException(InstallHint), FreeClusterPort(), extraArguments);
+        server.Restart();
+        return server;
+    }
+
     /// <summary>Reserves a port for a server without starting it: a Redis that is down.</summary>
     public static RedisServer Create(params string[] extraArguments) =>
         new(FindBinary() ?? throw new InvalidOperationException(InstallHint), FreePort(), extraArguments);
@@ -188,6 +196,33 @@ public sealed partial class RedisServer : IDisposable
             .Append("/usr/bin")
             .Select(d => Path.Combine(d, "redis-server"))
             .FirstOrDefault(File.Exists);
+
+    /// <summary>A loopback port below 55536 that is free, with the port 10000 above it free too.</summary>
+    private static int FreeClusterPort()
+    {
+        while (true)
+        {
+            var port = Random.Shared.Next(20000, 45000);
+            if (IsFree(port) && IsFree(port + 10000))
+            {
+                return port;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>A loopback port nothing listens on.</summary>
     public static int FreePort()

@@ -8,7 +8,9 @@ namespace CacheAside.Tests.Leases;
 /// A cold hot key costs one source call: concurrent misses share one load in a process, and processes
 /// share one load through the lease, the others waiting for its store.
 /// </summary>
-public sealed class SingleFlightTests
+[TestFixture(Topology.Single)]
+[TestFixture(Topology.Cluster)]
+public sealed class SingleFlightTests(Topology topology)
 {
     private static readonly TimeSpan s_latency = TimeSpan.FromMilliseconds(100);
 
@@ -19,7 +21,7 @@ public sealed class SingleFlightTests
     {
         var source = new RowSource(s_latency);
         source.Commit(1, "v1");
-        using var harness = CacheAsideHarness<IRowRepository>.Create(source);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Start(() => harness.Service.Read(shape), shape)));
 
@@ -34,8 +36,8 @@ public sealed class SingleFlightTests
         var source = new RowSource(s_latency);
         source.Commit(1, "v1");
         using var loads = new MetricCapture(CacheAsideDiagnostics.Loads);
-        using var first = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.Server.Endpoint);
-        using var second = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.Server.Endpoint, o => o.KeyPrefix = first.Prefix);
+        using var first = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.EndpointsOf(topology));
+        using var second = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.EndpointsOf(topology), o => o.KeyPrefix = first.Prefix);
 
         var calls = Enumerable.Range(0, 100).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).Service.GetAsync(1)));
         var results = await Task.WhenAll(calls);
@@ -53,7 +55,7 @@ public sealed class SingleFlightTests
         var source = new RowSource(s_latency);
         source.Commit(1, "v1");
         source.FailNext(1);
-        using var harness = CacheAsideHarness<IRowRepository>.Create(source);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
 
         var calls = Enumerable.Range(0, 10).Select(_ => harness.Service.GetAsync(1)).ToArray();
         var errors = new List<Exception>();
@@ -75,7 +77,7 @@ public sealed class SingleFlightTests
     {
         var source = new RowSource(s_latency);
         source.Commit(1, "v1");
-        using var harness = CacheAsideHarness<IRowRepository>.Create(source);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
 
         var calls = Enumerable.Range(0, 20)
             .Select(i => i % 2 == 0 ? Start(() => harness.Service.Read(ReadShape.Sync), ReadShape.Sync) : harness.Service.GetAsync(1))

@@ -11,7 +11,9 @@ namespace CacheAside.Tests.Leases;
 /// invalidates; R's load finishes. With leases R's store is refused, so no value loaded before a completed
 /// invalidation is stored or served after it.
 /// </summary>
-public sealed class StaleSetRaceTests
+[TestFixture(Topology.Single)]
+[TestFixture(Topology.Cluster)]
+public sealed class StaleSetRaceTests(Topology topology)
 {
     private const int Id = 1;
 
@@ -22,7 +24,7 @@ public sealed class StaleSetRaceTests
     {
         var source = new RowSource();
         source.Commit(Id, "v1");
-        using var harness = CacheAsideHarness<IRowRepository>.Create(source);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
         var key = harness.Key($"row:{Id}");
 
         source.Gate.Close();
@@ -46,7 +48,7 @@ public sealed class StaleSetRaceTests
     {
         var source = new RowSource();
         source.Commit(Id, "v1");
-        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o => o.UseLeases = false);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology, o => o.UseLeases = false);
 
         source.Gate.Close();
         var reader = harness.Service.GetAsync(Id);
@@ -63,7 +65,7 @@ public sealed class StaleSetRaceTests
     {
         var source = new RowSource();
         source.Commit(Id, "v1");
-        using var harness = CacheAsideHarness<IRowRepository>.Create(source);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
         using var leaseEvents = new MetricCapture(CacheAsideDiagnostics.LeaseEvents);
         var engine = harness.Container.Resolve<CacheEngine>();
         var key = harness.Key($"row:{Id}");
@@ -89,7 +91,7 @@ public sealed class StaleSetRaceTests
     {
         var source = new RowSource();
         source.Commit(Id, "v1");
-        using var harness = CacheAsideHarness<IRowRepository>.Create(source);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
         var engine = harness.Container.Resolve<CacheEngine>();
 
         source.Gate.Close();
@@ -110,8 +112,8 @@ public sealed class StaleSetRaceTests
     {
         var source = new RowSource();
         source.Commit(Id, "v1");
-        using var reader = CacheAsideHarness<IRowRepository>.Create(source);
-        using var writer = CacheAsideHarness<IRowRepository>.Create(source, o => o.KeyPrefix = reader.Prefix);
+        using var reader = CacheAsideHarness<IRowRepository>.Create(source, topology);
+        using var writer = CacheAsideHarness<IRowRepository>.Create(source, topology, o => o.KeyPrefix = reader.Prefix);
 
         source.Gate.Close();
         var read = reader.Service.GetAsync(Id);

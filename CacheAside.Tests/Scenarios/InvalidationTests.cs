@@ -5,7 +5,9 @@ using CacheAside.Tests.Infrastructure;
 namespace CacheAside.Tests.Scenarios;
 
 /// <summary>The seed's fifth step: a write deletes the key, and the next read is a miss with new data.</summary>
-public sealed class InvalidationTests
+[TestFixture(Topology.Single)]
+[TestFixture(Topology.Cluster)]
+public sealed class InvalidationTests(Topology topology)
 {
     [TestCase(WriteShape.Void)]
     [TestCase(WriteShape.Task)]
@@ -15,7 +17,7 @@ public sealed class InvalidationTests
     public async Task Write_ThroughAnInvalidatingMethod_DeletesTheKey_AndTheNextReadSeesNewData(WriteShape shape)
     {
         var store = new ProductStore();
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
         var key = harness.Key("product:9");
         harness.Service.GetById(9);
         harness.Service.GetById(9);
@@ -34,7 +36,7 @@ public sealed class InvalidationTests
     [Test]
     public async Task Write_NamingSeveralKeys_DeletesThemAll()
     {
-        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore(), topology);
         harness.Service.GetById(60);
         harness.Service.Count();
 
@@ -49,7 +51,7 @@ public sealed class InvalidationTests
     public void Invalidate_WithAnInterpolatedKey_DeletesTheEntryTheReadStored()
     {
         var store = new ProductStore();
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
         var id = 12;
         harness.Service.GetById(id);
         store.SetRow(new Product(id, "Changed elsewhere", 1m));
@@ -65,7 +67,7 @@ public sealed class InvalidationTests
     [Test]
     public async Task InvalidateAsync_WithAKeyOfOnlyLiteralText_DeletesTheEntry()
     {
-        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore(), topology);
         await harness.Service.GetByIdAsync(13);
 
         var confirmed = await harness.Invalidator.InvalidateAsync($"product:13");
@@ -77,7 +79,7 @@ public sealed class InvalidationTests
     [Test]
     public void Invalidate_WithAnInterpolatedKey_EscapesValuesAsTemplatesDo()
     {
-        using var harness = CacheAsideHarness<IQuoteService>.Create(new QuoteSource());
+        using var harness = CacheAsideHarness<IQuoteService>.Create(new QuoteSource(), topology);
         var symbol = "A:B";
         harness.Service.GetQuote(symbol);
         Assert.That(harness.Redis.KeyExists(harness.Key("quote:A\\:B")), Is.True);

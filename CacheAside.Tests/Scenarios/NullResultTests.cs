@@ -5,13 +5,15 @@ using CacheAside.Tests.Infrastructure;
 namespace CacheAside.Tests.Scenarios;
 
 /// <summary>A null result is not cached unless the method asks, and then only for its own short TTL.</summary>
-public sealed class NullResultTests
+[TestFixture(Topology.Single)]
+[TestFixture(Topology.Cluster)]
+public sealed class NullResultTests(Topology topology)
 {
     [Test]
     public void NullResult_OfAMethodWithoutNullTtl_IsNotStored()
     {
         var store = new ProductStore();
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
 
         var first = harness.Service.GetById(404);
         var second = harness.Service.GetById(404);
@@ -28,7 +30,7 @@ public sealed class NullResultTests
     public async Task NullResult_OfAMethodWithNullTtl_IsStoredForThatTtlOnly()
     {
         var store = new ProductStore();
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
         var key = harness.Key("product-or-null:404");
 
         var first = await harness.Service.FindAsync(404);
@@ -49,7 +51,7 @@ public sealed class NullResultTests
     [Test]
     public async Task NonNullResult_OfAMethodWithNullTtl_UsesTheMethodsTtl()
     {
-        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore(), topology);
 
         await harness.Service.FindAsync(1);
 

@@ -5,7 +5,9 @@ using CacheAside.Tests.Infrastructure;
 namespace CacheAside.Tests.Scenarios;
 
 /// <summary>The seed's third step: ten calls with one key, a slow first call, nine fast ones.</summary>
-public sealed class TenCallsTests
+[TestFixture(Topology.Single)]
+[TestFixture(Topology.Cluster)]
+public sealed class TenCallsTests(Topology topology)
 {
     [TestCase(ReadShape.Sync)]
     [TestCase(ReadShape.Task)]
@@ -13,7 +15,7 @@ public sealed class TenCallsTests
     public async Task TenReads_OfOneKey_MissOnceThenHitNineTimes(ReadShape shape)
     {
         var store = new ProductStore(latency: TimeSpan.FromMilliseconds(100));
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
 
         var results = new List<Product?>();
         for (var call = 0; call < 10; call++)
@@ -35,7 +37,7 @@ public sealed class TenCallsTests
     [Test]
     public void FirstRead_StoresTheResult_WithTheMethodsTtl()
     {
-        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore(), topology);
 
         harness.Service.GetById(3);
 
@@ -49,7 +51,7 @@ public sealed class TenCallsTests
     public void Hit_ReturnsAnEqualValue_ReadBackFromJson()
     {
         var store = new ProductStore();
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
 
         var miss = harness.Service.GetById(5);
         var hit = harness.Service.GetById(5);
@@ -62,7 +64,7 @@ public sealed class TenCallsTests
     [Test]
     public void UnmarkedMethod_GoesStraightToTheImplementation_WithoutEvents()
     {
-        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore());
+        using var harness = CacheAsideHarness<IProductRepository>.Create(new ProductStore(), topology);
 
         var description = harness.Service.Describe(4);
 
@@ -74,7 +76,7 @@ public sealed class TenCallsTests
     public async Task DifferentArguments_UseDifferentKeys()
     {
         var store = new ProductStore();
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
 
         var first = await harness.Service.GetByIdAsync(1);
         var second = await harness.Service.GetByIdAsync(2);

@@ -5,13 +5,15 @@ using CacheAside.Tests.Infrastructure;
 namespace CacheAside.Tests.Scenarios;
 
 /// <summary>The seed's fourth step: an entry lives for its TTL and no longer.</summary>
-public sealed class TtlExpiryTests
+[TestFixture(Topology.Single)]
+[TestFixture(Topology.Cluster)]
+public sealed class TtlExpiryTests(Topology topology)
 {
     [Test]
     public async Task Read_AfterTheTtlExpired_IsAMiss()
     {
         var source = new QuoteSource();
-        using var harness = CacheAsideHarness<IQuoteService>.Create(source, o => o.DefaultTtl = TimeSpan.FromSeconds(2));
+        using var harness = CacheAsideHarness<IQuoteService>.Create(source, topology, o => o.DefaultTtl = TimeSpan.FromSeconds(2));
 
         var first = harness.Service.GetQuote("ACME");
         var ttl = harness.Redis.KeyTimeToLive(harness.Key("quote:ACME"));
@@ -28,7 +30,7 @@ public sealed class TtlExpiryTests
     public async Task Read_BeforeTheTtlExpired_IsAHit()
     {
         var source = new QuoteSource();
-        using var harness = CacheAsideHarness<IQuoteService>.Create(source, o => o.DefaultTtl = TimeSpan.FromSeconds(2));
+        using var harness = CacheAsideHarness<IQuoteService>.Create(source, topology, o => o.DefaultTtl = TimeSpan.FromSeconds(2));
 
         var first = await harness.Service.GetQuoteAsync("ACME");
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -41,7 +43,7 @@ public sealed class TtlExpiryTests
     [Test]
     public void Jitter_AddsAtMostItsShareToTheTtl()
     {
-        using var harness = CacheAsideHarness<IQuoteService>.Create(new QuoteSource(), o =>
+        using var harness = CacheAsideHarness<IQuoteService>.Create(new QuoteSource(), topology, o =>
         {
             o.DefaultTtl = TimeSpan.FromSeconds(100);
             o.TtlJitter = 0.5;

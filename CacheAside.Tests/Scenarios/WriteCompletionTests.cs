@@ -5,7 +5,9 @@ using CacheAside.Tests.Infrastructure;
 namespace CacheAside.Tests.Scenarios;
 
 /// <summary>Invalidation happens after a write completed, and only when it succeeded.</summary>
-public sealed class WriteCompletionTests
+[TestFixture(Topology.Single)]
+[TestFixture(Topology.Cluster)]
+public sealed class WriteCompletionTests(Topology topology)
 {
     [TestCase(WriteShape.Task)]
     [TestCase(WriteShape.TaskOfT)]
@@ -14,7 +16,7 @@ public sealed class WriteCompletionTests
     public async Task AsyncWrite_HeldOpen_DoesNotInvalidateBeforeItCompletes(WriteShape shape)
     {
         var store = new ProductStore { WriteGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
         var key = harness.Key("product:21");
         harness.Service.GetById(21);
 
@@ -39,7 +41,7 @@ public sealed class WriteCompletionTests
     public async Task FailedWrite_DoesNotInvalidate_AndItsExceptionReachesTheCaller(WriteShape shape)
     {
         var store = new ProductStore();
-        using var harness = CacheAsideHarness<IProductRepository>.Create(store);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
         var key = harness.Key("product:22");
         harness.Service.GetById(22);
         var failure = new InvalidOperationException("the database refused the write");

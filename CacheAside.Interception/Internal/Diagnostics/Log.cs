@@ -54,9 +54,6 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Information, "Redis circuit breaker closed: Redis answered again, and caching resumed.")]
     public static partial void CircuitClosed(ILogger logger);
 
-    [LoggerMessage(16, LogLevel.Warning, "The IConnectionMultiplexer registered in the container has a syncTimeout of {SyncTimeoutMs} ms, longer than CacheAsideOptions.RedisTimeout ({BudgetMs:0.###} ms): synchronous cached methods may wait that long for Redis before going on without it. Set syncTimeout in its configuration to bound them; async methods keep the budget.")]
-    public static partial void SyncTimeoutAboveBudget(ILogger logger, int syncTimeoutMs, double budgetMs);
-
     [LoggerMessage(17, LogLevel.Debug, "Lease {LeaseEvent} for {Method}.")]
     public static partial void LeaseEvent(ILogger logger, string method, string leaseEvent);
 

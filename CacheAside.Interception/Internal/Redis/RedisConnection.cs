@@ -70,10 +70,6 @@ internal static class RedisConnection
     public static bool CheckAtStartup(IConnectionMultiplexer connection, CacheAsideOptions options, bool own, ILogger logger)
     {
         var endpoints = string.Join(",", connection.GetEndPoints().Select(e => e.ToString()));
-        if (!own && connection.TimeoutMilliseconds > options.RedisTimeout.TotalMilliseconds)
-        {
-            Log.SyncTimeoutAboveBudget(logger, connection.TimeoutMilliseconds, options.RedisTimeout.TotalMilliseconds);
-        }
 
         var started = Stopwatch.GetTimestamp();
         Exception error;
@@ -82,10 +78,16 @@ internal static class RedisConnection
             // The synchronous API, as OnBuilt is synchronous: waiting on a task would hold a thread that
             // the reply itself needs. Bounded by the multiplexer's syncTimeout.
             connection.GetDatabase(options.Database).Ping();
+            if (options.Database > 0 && connection.GetServers().Any(server => server.ServerType == ServerType.Cluster))
+            {
+                throw new CacheAsideConfigurationException(
+                    $"CacheAsideOptions.Database is {options.Database}, but Redis at {endpoints} is a cluster, which has only database 0: set Database to -1 (the default) or 0, and tell entries of different applications apart with KeyPrefix.");
+            }
+
             Log.Connected(logger, endpoints, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return true;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not CacheAsideConfigurationException)
         {
             error = ex;
         }
