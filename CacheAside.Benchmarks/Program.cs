@@ -1,5 +1,6 @@
 using CacheAside.Benchmarks;
 using CacheAside.Benchmarks.Chaos;
+using CacheAside.Benchmarks.Compare;
 using CacheAside.Benchmarks.Consistency;
 
 // Each measurement is a subcommand, so more can join without a framework: see the README's
@@ -14,11 +15,15 @@ switch (args.FirstOrDefault())
         return await StaleSet.RunAsync(args[1..]);
     case "stampede":
         return await Stampede.RunAsync(args[1..]);
+    case "allocations":
+        return await AllocationBreakdown.RunAsync();
+    case "compare":
+        return await Compare.RunAsync(args[1..]);
     case "chaos":
         return await Chaos.RunAsync(args[1..]);
     case "key-rendering":
         return KeyRendering.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | chaos [scenario]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | chaos [scenario] | compare [--reps N]");
         return 2;
 }

@@ -72,6 +72,7 @@ internal sealed partial class CacheEngine : IDisposable
 
         StopSubscription();
         StopRepairs();
+        Store.Dispose();
     }
 
     /// <summary>Waits for a synchronous-mode operation; it has always completed, the fallback only keeps a bug from hanging.</summary>

@@ -23,16 +23,18 @@ namespace CacheAside.Interception.Internal.Redis;
 /// multiplexers belong to the container and are never disposed here.
 /// </para>
 /// </remarks>
-internal sealed class RedisStore
+internal sealed class RedisStore : IDisposable
 {
     private readonly IConnectionMultiplexer _reads;
     private readonly IConnectionMultiplexer _writes;
     private readonly int _database;
     private readonly CircuitBreaker _breaker;
     private readonly TimeProvider _time;
+    private readonly BudgetClock _clock;
 
-    public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time)
+    public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time, TimeSpan budget)
     {
+        _clock = new BudgetClock(time, budget);
         _reads = reads;
         _writes = writes;
         _database = database;
@@ -47,6 +49,8 @@ internal sealed class RedisStore
     public IConnectionMultiplexer Writes => _writes;
 
     public CircuitBreaker Breaker => _breaker;
+
+    public void Dispose() => _clock.Dispose();
 
     /// <summary><c>GET key</c>: the hit path, one command, no script.</summary>
     public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget) =>
@@ -176,24 +180,11 @@ internal sealed class RedisStore
             return new(answered ? Finish(pending, sent.Probe, sent.Started) : TimedOut(pending, budget, sent.Probe, sent.Started));
         }
 
-        return CompleteAsync(pending, budget, sent.Probe, sent.Started);
+        return _clock.Rent().Start(this, pending, sent.Probe, sent.Started, budget);
     }
 
-    private async ValueTask<RedisReply> CompleteAsync<TResult>(Task<TResult> pending, TimeSpan budget, bool probe, long started)
-    {
-        try
-        {
-            await ((Task)pending).WaitAsync(budget, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-        catch (TimeoutException)
-        {
-            // WaitAsync gave up on the budget; the command itself may still answer, unwatched.
-        }
-
-        return pending.IsCompleted ? Finish(pending, probe, started) : TimedOut(pending, budget, probe, started);
-    }
-
-    private RedisReply Finish<TResult>(Task<TResult> done, bool probe, long started)
+    /// <summary>What a command that answered in time came back with, recorded in the breaker.</summary>
+    internal RedisReply Finish(Task done, bool probe, long started)
     {
         if (done.IsCompletedSuccessfully)
         {
@@ -226,7 +217,8 @@ internal sealed class RedisStore
         return RedisReply.Failure(status, error, _time.GetTimestamp() - started);
     }
 
-    private RedisReply TimedOut(Task pending, TimeSpan budget, bool probe, long started)
+    /// <summary>A command that did not answer within its budget: a failure, and the command goes on unwatched.</summary>
+    internal RedisReply TimedOut(Task pending, TimeSpan budget, bool probe, long started)
     {
         // The command goes on unwatched; its later error must not surface as an unobserved task exception.
         pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

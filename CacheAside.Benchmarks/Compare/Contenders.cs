@@ -1,0 +1,196 @@
+using System.Text.Json;
+using Autofac;
+using CacheAside.Interception;
+using Castle.DynamicProxy;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Serialization.SystemTextJson;
+
+namespace CacheAside.Benchmarks.Compare;
+
+/// <summary>One way of reading a cached quote through Redis, measured against the others on the same Redis.</summary>
+internal abstract class Contender : IDisposable
+{
+    public abstract string Name { get; }
+
+    /// <summary>Reads quote <paramref name="id"/>; after warming, always a hit.</summary>
+    public abstract ValueTask ReadAsync(int id);
+
+    public virtual void Dispose()
+    {
+    }
+
+    /// <summary>Builds every contender, each with keys of its own, sharing one multiplexer.</summary>
+    public static List<Contender> All(IConnectionMultiplexer connection) =>
+    [
+        new RawGet(connection),
+        new HandWritten(connection),
+        new HandWrittenInAProxy(connection),
+        new CacheAsideContender(connection, sync: false),
+        new CacheAsideContender(connection, sync: true),
+        new FusionCacheContender(connection),
+        new HybridCacheContender(connection),
+    ];
+
+    /// <summary>A bare <c>StringGetAsync</c>, nothing decoded: the floor.</summary>
+    private sealed class RawGet(IConnectionMultiplexer connection) : Contender
+    {
+        public override string Name => "raw GET (no decode)";
+
+        public override async ValueTask ReadAsync(int id)
+        {
+            var database = connection.GetDatabase();
+            var key = "raw:q:" + id;
+            if ((await database.StringGetAsync(key)).IsNull)
+            {
+                await database.StringSetAsync(key, JsonSerializer.Serialize(Quote.For(id)), TimeSpan.FromHours(1));
+            }
+        }
+    }
+
+    /// <summary>The seed's pattern written by hand: GET, deserialise the string; on a miss load and SET.</summary>
+    private sealed class HandWritten(IConnectionMultiplexer connection) : Contender
+    {
+        public override string Name => "hand-written (StringGetAsync + System.Text.Json)";
+
+        public override async ValueTask ReadAsync(int id) => await Read(connection, "hand:q:" + id, id);
+
+        public static async Task<Quote> Read(IConnectionMultiplexer connection, string key, int id)
+        {
+            var database = connection.GetDatabase();
+            var cached = await database.StringGetAsync(key);
+            if (!cached.IsNull)
+            {
+                return JsonSerializer.Deserialize<Quote>((string)cached!)!;
+            }
+
+            var quote = Quote.For(id);
+            await database.StringSetAsync(key, JsonSerializer.Serialize(quote), TimeSpan.FromHours(1));
+            return quote;
+        }
+    }
+
+    /// <summary>The same pattern inside a Castle proxy, as someone building an interceptor by hand would.</summary>
+    private sealed class HandWrittenInAProxy : Contender
+    {
+        private readonly IQuoteRepository _proxy;
+
+        public HandWrittenInAProxy(IConnectionMultiplexer connection)
+        {
+            _proxy = new ProxyGenerator().CreateInterfaceProxyWithTarget<IQuoteRepository>(new QuoteSource(), new Interceptor(connection));
+        }
+
+        public override string Name => "hand-written in a Castle proxy";
+
+        public override async ValueTask ReadAsync(int id) => await _proxy.GetAsync(id);
+
+        private sealed class Interceptor(IConnectionMultiplexer connection) : IInterceptor
+        {
+            public void Intercept(IInvocation invocation)
+            {
+                var id = (int)invocation.Arguments[0]!;
+                invocation.ReturnValue = HandWritten.Read(connection, "proxy:q:" + id, id);
+            }
+        }
+    }
+
+    private sealed class CacheAsideContender : Contender
+    {
+        private readonly IContainer _container;
+        private readonly IQuoteRepository _quotes;
+        private readonly bool _sync;
+
+        public CacheAsideContender(IConnectionMultiplexer connection, bool sync)
+        {
+            _sync = sync;
+            var builder = new ContainerBuilder();
+            builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
+            builder.RegisterCacheAside(o => o.KeyPrefix = sync ? "cas:" : "caa:");
+            builder.RegisterType<QuoteSource>().As<IQuoteRepository>().SingleInstance().EnableCacheAside();
+            _container = builder.Build();
+            _quotes = _container.Resolve<IQuoteRepository>();
+        }
+
+        public override string Name => _sync ? "CacheAside, sync method" : "CacheAside, Task<T> method";
+
+        public override ValueTask ReadAsync(int id)
+        {
+            if (_sync)
+            {
+                _quotes.Get(id);
+                return default;
+            }
+
+            return new ValueTask(_quotes.GetAsync(id));
+        }
+
+        public override void Dispose()
+        {
+            _container.Dispose();
+            base.Dispose();
+        }
+    }
+
+    /// <summary>FusionCache with its distributed level only (memory level skipped on reads and writes).</summary>
+    private sealed class FusionCacheContender : Contender
+    {
+        private readonly FusionCache _cache;
+        private readonly FusionCacheEntryOptions _options;
+
+        public FusionCacheContender(IConnectionMultiplexer connection)
+        {
+            _cache = new FusionCache(new FusionCacheOptions { CacheName = "compare" });
+            var redis = new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult(connection), InstanceName = "fusion:" });
+            _cache.SetupDistributedCache(redis, new FusionCacheSystemTextJsonSerializer());
+            _options = new FusionCacheEntryOptions { Duration = TimeSpan.FromHours(1), SkipMemoryCacheRead = true, SkipMemoryCacheWrite = true };
+        }
+
+        public override string Name => "FusionCache, Redis level only";
+
+        public override async ValueTask ReadAsync(int id) =>
+            await _cache.GetOrSetAsync<Quote>("q:" + id, _ => Task.FromResult(Quote.For(id)), _options);
+
+        public override void Dispose()
+        {
+            _cache.Dispose();
+            base.Dispose();
+        }
+    }
+
+    /// <summary>Microsoft's HybridCache over Redis, its local level disabled.</summary>
+    private sealed class HybridCacheContender : Contender
+    {
+        private static readonly HybridCacheEntryOptions s_options = new() { Expiration = TimeSpan.FromHours(1), Flags = HybridCacheEntryFlags.DisableLocalCache };
+        private readonly ServiceProvider _services;
+        private readonly HybridCache _cache;
+
+        public HybridCacheContender(IConnectionMultiplexer connection)
+        {
+            var services = new ServiceCollection();
+            services.AddStackExchangeRedisCache(o =>
+            {
+                o.ConnectionMultiplexerFactory = () => Task.FromResult(connection);
+                o.InstanceName = "hybrid:";
+            });
+            services.AddHybridCache();
+            _services = services.BuildServiceProvider();
+            _cache = _services.GetRequiredService<HybridCache>();
+            _ = _services.GetRequiredService<IDistributedCache>();
+        }
+
+        public override string Name => "HybridCache, Redis level only";
+
+        public override async ValueTask ReadAsync(int id) =>
+            await _cache.GetOrCreateAsync("q:" + id, id, static (state, _) => ValueTask.FromResult(Quote.For(state)), s_options);
+
+        public override void Dispose()
+        {
+            _services.Dispose();
+            base.Dispose();
+        }
+    }
+}

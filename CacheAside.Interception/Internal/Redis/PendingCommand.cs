@@ -1,0 +1,98 @@
+using System.Threading.Tasks.Sources;
+
+namespace CacheAside.Interception.Internal.Redis;
+
+/// <summary>
+/// An asynchronous wait for one Redis command, at most its budget, reusable: completed by the command's
+/// answer or by the <see cref="BudgetClock"/>'s tick after the deadline, whichever comes first, and awaited
+/// as a <see cref="ValueTask{TResult}"/> without allocating.
+/// </summary>
+/// <remarks>
+/// The state packs the use (a stamp, bumped each time the wait is armed) with its phase, so the clock's
+/// stale entries and a late answer can only ever act on the use they belong to. A wait goes back to the pool
+/// only after its command answered in time and its result was read; a wait that timed out is left to the
+/// garbage collector, since the late answer will still arrive at it.
+/// </remarks>
+internal sealed class PendingCommand : IValueTaskSource<RedisReply>
+{
+    private const int Armed = 1;
+    private const int Answered = 2;
+    private const int TimedOut = 3;
+    private const int PhaseMask = 3;
+
+    private readonly BudgetClock _clock;
+    private readonly Action _onAnswered;
+    private ManualResetValueTaskSourceCore<RedisReply> _core;
+    private int _state;
+    private int _stamp;
+    private Task? _task;
+    private RedisStore? _store;
+    private bool _probe;
+    private long _started;
+    private TimeSpan _budget;
+
+    public PendingCommand(BudgetClock clock)
+    {
+        _clock = clock;
+        _onAnswered = OnAnswered;
+    }
+
+    /// <summary>Waits for <paramref name="task"/>, sent at <paramref name="started"/>, at most <paramref name="budget"/>.</summary>
+    public ValueTask<RedisReply> Start(RedisStore store, Task task, bool probe, long started, TimeSpan budget)
+    {
+        _store = store;
+        _task = task;
+        _probe = probe;
+        _started = started;
+        _budget = budget;
+        _core.RunContinuationsAsynchronously = false;
+        var stamp = ++_stamp;
+        Volatile.Write(ref _state, (stamp << 2) | Armed);
+        var token = _core.Version;
+        _clock.Track(this, stamp, started + (long)(budget.TotalSeconds * _clock.Time.TimestampFrequency));
+        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onAnswered);
+        return new ValueTask<RedisReply>(this, token);
+    }
+
+    public bool IsArmed(int stamp) => Volatile.Read(ref _state) == ((stamp << 2) | Armed);
+
+    /// <summary>The clock's tick: the deadline of use <paramref name="stamp"/> passed.</summary>
+    public void TryTimeOut(int stamp)
+    {
+        if (Interlocked.CompareExchange(ref _state, (stamp << 2) | TimedOut, (stamp << 2) | Armed) == ((stamp << 2) | Armed))
+        {
+            // Never run the caller's continuation on the clock's thread.
+            _core.RunContinuationsAsynchronously = true;
+            _core.SetResult(_store!.TimedOut(_task!, _budget, _probe, _started));
+        }
+    }
+
+    public RedisReply GetResult(short token)
+    {
+        var reply = _core.GetResult(token);
+        if ((Volatile.Read(ref _state) & PhaseMask) == Answered)
+        {
+            _task = null;
+            _store = null;
+            _core.Reset();
+            _clock.Return(this);
+        }
+
+        return reply;
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
+    private void OnAnswered()
+    {
+        // Until this use is answered or has timed out, the wait is not reused, so the stamp is this use's.
+        var stamp = Volatile.Read(ref _stamp);
+        if (Interlocked.CompareExchange(ref _state, (stamp << 2) | Answered, (stamp << 2) | Armed) == ((stamp << 2) | Armed))
+        {
+            _core.SetResult(_store!.Finish(_task!, _probe, _started));
+        }
+    }
+}
