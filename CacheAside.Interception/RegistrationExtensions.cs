@@ -149,7 +149,10 @@ public static class RegistrationExtensions
             .IfNotRegistered(typeof(IConnectionMultiplexer));
         builder.Register(c =>
             {
-                var telemetry = new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider);
+                var telemetry = new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider)
+                {
+                    Tracing = new CacheAsideTracing(options),
+                };
                 var breaker = new CircuitBreaker(options, telemetry);
                 var reads = c.Resolve<IConnectionMultiplexer>();
                 var writes = c.ComponentRegistry.Registrations.Any(IsUserMultiplexer) ? reads : c.Resolve<OwnConnections>().Writes;
