@@ -43,6 +43,9 @@ public static class CacheAsideDiagnostics
     /// <summary>The name of the span of a call to <see cref="ICacheInvalidator"/>.</summary>
     public const string InvalidateActivityName = "cacheaside.invalidate";
 
+    /// <summary>The default name of the health check added by <see cref="CacheAsideHealthChecksBuilderExtensions.AddCacheAside"/>.</summary>
+    public const string HealthCheckName = "cacheaside";
+
     /// <summary>The <c>ILogger</c> category of every log message.</summary>
     public const string LoggerCategory = "CacheAside";
 
