@@ -45,7 +45,8 @@ public sealed class ConfigurationTests
                 "LeaseDuration": "00:00:04",
                 "LeaseWaitTimeout": "00:00:06",
                 "MaxPayloadBytes": 2048,
-                "MinimumTtl": "00:00:00.010"
+                "MinimumTtl": "00:00:00.010",
+                "RecordKeysInTraces": true
               }
             }
             """);
@@ -74,6 +75,7 @@ public sealed class ConfigurationTests
             Assert.That(options.LeaseWaitTimeout, Is.EqualTo(TimeSpan.FromSeconds(6)));
             Assert.That(options.MaxPayloadBytes, Is.EqualTo(2048));
             Assert.That(options.MinimumTtl, Is.EqualTo(TimeSpan.FromMilliseconds(10)));
+            Assert.That(options.RecordKeysInTraces, Is.True);
         });
 
         // The entry is where the configuration said: database 3, the prefix, DefaultTtl plus at most 25%.
