@@ -102,7 +102,7 @@ public sealed class HealthCheckTests
     [Test]
     public async Task WithoutRegisterCacheAside_IsDegraded_SayingWhatIsMissing()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
+        var builder = Host.CreateApplicationBuilder(TestHostSettings.Create());
         builder.Logging.ClearProviders();
         builder.Services.AddHealthChecks().AddCacheAside();
         builder.ConfigureContainer(new AutofacServiceProviderFactory());
@@ -129,11 +129,13 @@ public sealed class HealthCheckTests
 
     private static IHost BuildHost(string redis, string name, string[]? tags, params (string Key, string Value)[] settings)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Test" });
+        var builder = Host.CreateApplicationBuilder(TestHostSettings.Create());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["CacheAside:RedisConfiguration"] = redis,
             ["CacheAside:KeyPrefix"] = "health-test:",
+            // A generous budget for the first PING on a loaded machine; the hanging test sets its own.
+            ["CacheAside:RedisTimeout"] = "00:00:01",
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.Logging.ClearProviders();
