@@ -17,8 +17,9 @@ public static class CacheAsideHealthChecksBuilderExtensions
     /// </summary>
     /// <remarks>
     /// <para>
-    /// The result's data holds <c>circuit_breaker</c> (<c>open</c> or <c>closed</c>), and <c>reason</c> when
-    /// degraded or <c>redis_latency_ms</c> when healthy. The <c>PING</c> does not pass through the circuit
+    /// The result's data holds <c>circuit_breaker</c> (<c>open</c> while the breaker refuses commands, its one
+    /// probe after a break included; otherwise <c>closed</c>), and <c>reason</c> when degraded or
+    /// <c>redis_latency_ms</c> when healthy. The <c>PING</c> does not pass through the circuit
     /// breaker, so probes neither open nor close it.
     /// </para>
     /// <para>
