@@ -1,13 +1,50 @@
 namespace CacheAside.Interception;
 
 /// <summary>
-/// Names under which CacheAside publishes metrics (<see cref="System.Diagnostics.Metrics"/>) and logs,
-/// for dashboards, alerts and log filters.
+/// Names under which CacheAside publishes metrics (<see cref="System.Diagnostics.Metrics"/>), traces
+/// (<see cref="System.Diagnostics.ActivitySource"/>) and logs, for dashboards, alerts and log filters.
 /// </summary>
+/// <example>
+/// With the OpenTelemetry SDK:
+/// <code>
+/// services.AddOpenTelemetry()
+///     .WithTracing(tracing =&gt; tracing.AddSource(CacheAsideDiagnostics.ActivitySourceName))
+///     .WithMetrics(metrics =&gt; metrics.AddMeter(CacheAsideDiagnostics.MeterName));
+/// </code>
+/// </example>
 public static class CacheAsideDiagnostics
 {
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> all instruments belong to.</summary>
     public const string MeterName = "CacheAside";
+
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.ActivitySource"/> of CacheAside's spans: one per intercepted
+    /// call and per <see cref="ICacheInvalidator"/> call, named <see cref="ReadActivityName"/>,
+    /// <see cref="WriteActivityName"/> or <see cref="InvalidateActivityName"/>, of kind internal, a child of the
+    /// caller's current activity. It carries <see cref="OperationTag"/>, <see cref="MethodTag"/>,
+    /// <see cref="OutcomeTag"/>, <see cref="DetailsTag"/> and <see cref="RedisCommandsTag"/>; keys only when
+    /// <see cref="CacheAsideOptions.RecordKeysInTraces"/> is on (<see cref="KeysTag"/>), values never.
+    /// </summary>
+    /// <remarks>
+    /// A span is recorded when its call completes, with the call's start as its start time, so the spans the
+    /// implementation itself creates on a miss (a database query) are its siblings under the caller's span, not
+    /// its children. Its status is <c>Error</c> when the implementation failed or an invalidation could not be
+    /// made; a read that went on without Redis is not an error (the caller got its answer), its outcome says
+    /// <c>bypass</c>. With no listener on this source, nothing is created.
+    /// </remarks>
+    public const string ActivitySourceName = "CacheAside";
+
+    /// <summary>The name of the span of a call to a method marked with <see cref="CachedAttribute"/>.</summary>
+    public const string ReadActivityName = "cacheaside.read";
+
+    /// <summary>The name of the span of a call to a method marked with <see cref="InvalidatesAttribute"/>.</summary>
+    public const string WriteActivityName = "cacheaside.write";
+
+    /// <summary>The name of the span of a call to <see cref="ICacheInvalidator"/>.</summary>
+    public const string InvalidateActivityName = "cacheaside.invalidate";
+
+    /// <summary>The default name of the health check added by <see cref="CacheAsideHealthChecksBuilderExtensions.AddCacheAside"/>.</summary>
+    public const string HealthCheckName = "cacheaside";
 
     /// <summary>The <c>ILogger</c> category of every log message.</summary>
     public const string LoggerCategory = "CacheAside";
@@ -88,4 +125,26 @@ public static class CacheAsideDiagnostics
 
     /// <summary>Tag: the .NET type name of the error.</summary>
     public const string ErrorTypeTag = "error.type";
+
+    /// <summary>
+    /// Span attribute: the Redis commands the call's path implies, in order, separated by spaces, from its outcome
+    /// and details: <c>get</c> for a hit; <c>get lease set</c> for a miss that loaded and stored (<c>get set</c>
+    /// with <see cref="CacheAsideOptions.UseLeases"/> off); <c>get lease</c> for a miss that did not store or a hit
+    /// read after waiting for another caller's load; <c>get</c> for a call that joined a load in this process, and
+    /// for a read whose Redis command failed; <c>del</c> for an invalidation (one script per hash slot). Absent when
+    /// no command was sent (the circuit breaker was open, the key could not be rendered, the write failed).
+    /// </summary>
+    public const string RedisCommandsTag = "cacheaside.redis.commands";
+
+    /// <summary>
+    /// Span attribute: the call's <see cref="CacheEventDetails"/> in snake case, separated by spaces
+    /// (<c>coalesced null_value</c>); absent when there are none.
+    /// </summary>
+    public const string DetailsTag = "cacheaside.details";
+
+    /// <summary>
+    /// Span attribute: the call's full Redis keys, as a string array; only when
+    /// <see cref="CacheAsideOptions.RecordKeysInTraces"/> is on, since keys can hold personal data.
+    /// </summary>
+    public const string KeysTag = "cacheaside.keys";
 }

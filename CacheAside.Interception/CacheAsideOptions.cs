@@ -6,6 +6,8 @@ namespace CacheAside.Interception;
 /// <summary>
 /// Options for cache-aside interception, set once in
 /// <see cref="RegistrationExtensions.RegisterCacheAside(Autofac.ContainerBuilder, Action{CacheAsideOptions}?)"/>
+/// or bound from a configuration section by
+/// <see cref="RegistrationExtensions.RegisterCacheAside(Autofac.ContainerBuilder, Microsoft.Extensions.Configuration.IConfiguration)"/>,
 /// and validated when the container is built.
 /// </summary>
 public sealed class CacheAsideOptions
@@ -172,6 +174,15 @@ public sealed class CacheAsideOptions
     /// </summary>
     /// <value>The default is 1 millisecond, the resolution of Redis expiry. Must be at least that.</value>
     public TimeSpan MinimumTtl { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// Gets or sets whether the spans of the <see cref="CacheAsideDiagnostics.ActivitySourceName"/> source carry
+    /// the call's Redis keys (<see cref="CacheAsideDiagnostics.KeysTag"/>). Off by default because keys are built
+    /// from arguments, which can be personal data (an e-mail address, a customer number) that a tracing backend
+    /// must not receive; turn it on where the backend may hold them. Values are never recorded.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool RecordKeysInTraces { get; set; }
 
     /// <summary>
     /// Gets or sets the clock used for elapsed times, the <see cref="RedisTimeout"/> of async commands and

@@ -4,6 +4,7 @@ using Autofac.Core;
 using Autofac.Core.Registration;
 using Autofac.Core.Resolving.Pipeline;
 using CacheAside.Interception.Internal;
+using CacheAside.Interception.Internal.Configuration;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Engine;
 using CacheAside.Interception.Internal.Keys;
@@ -11,6 +12,7 @@ using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;
 using CacheAside.Interception.Internal.Registration;
 using Castle.DynamicProxy;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -18,7 +20,7 @@ using StackExchange.Redis;
 namespace CacheAside.Interception;
 
 /// <summary>
-/// Autofac registration verbs: <see cref="RegisterCacheAside"/> once per container, and
+/// Autofac registration verbs: <c>RegisterCacheAside</c> once per container (options in code, or from a configuration section), and
 /// <see cref="EnableCacheAside{TLimit, TActivatorData, TSingleRegistrationStyle}"/> on each repository
 /// registration, in the way <c>Autofac.Extras.DynamicProxy</c>'s <c>EnableInterfaceInterceptors()</c> is used.
 /// </summary>
@@ -55,7 +57,74 @@ public static class RegistrationExtensions
     /// <param name="configure">Sets the options; <see langword="null"/> keeps the defaults.</param>
     /// <returns>The container builder, for chaining.</returns>
     /// <exception cref="InvalidOperationException">This method was already called on <paramref name="builder"/>.</exception>
-    public static ContainerBuilder RegisterCacheAside(this ContainerBuilder builder, Action<CacheAsideOptions>? configure = null)
+    public static ContainerBuilder RegisterCacheAside(this ContainerBuilder builder, Action<CacheAsideOptions>? configure) =>
+        Register(builder, configuration: null, configure);
+
+    /// <summary>
+    /// Registers what cache-aside interception needs, with the default options; see
+    /// <see cref="RegisterCacheAside(ContainerBuilder, Action{CacheAsideOptions}?)"/>.
+    /// </summary>
+    /// <param name="builder">The container builder.</param>
+    /// <returns>The container builder, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">RegisterCacheAside was already called on <paramref name="builder"/>.</exception>
+    public static ContainerBuilder RegisterCacheAside(this ContainerBuilder builder) =>
+        Register(builder, configuration: null, configure: null);
+
+    /// <summary>
+    /// Registers what cache-aside interception needs, as <see cref="RegisterCacheAside(ContainerBuilder, Action{CacheAsideOptions}?)"/>
+    /// does, with the options read from a configuration section first and <paramref name="configure"/> applied after
+    /// it (so code wins over configuration).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Each value of the section sets the option of the same name (case-insensitive), converted by
+    /// Microsoft.Extensions.Configuration.Binder: time spans as <c>"00:05:00"</c> (hours:minutes:seconds, and
+    /// <c>"00:00:00.050"</c> for 50 milliseconds), numbers in the invariant culture (<c>0.5</c>), <c>true</c> or
+    /// <c>false</c>. <see cref="CacheAsideOptions.TimeProvider"/> and <see cref="CacheAsideOptions.SerializerOptions"/>
+    /// can only be set in code.
+    /// </para>
+    /// <para>
+    /// Everything is checked when the container is built, together with the rest, in one
+    /// <see cref="CacheAsideConfigurationException"/>: a missing section, a name that is no option, a value that does
+    /// not convert (a bare number for a time span, which would read as days), and every invalid option, whose
+    /// message names the configuration path (<c>CacheAside:RedisTimeout is 00:00:00: ...</c>) when its value came
+    /// from configuration.
+    /// </para>
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// // appsettings.json: { "CacheAside": { "RedisConfiguration": "redis:6379", "DefaultTtl": "00:10:00" } }
+    /// builder.Host.ConfigureContainer&lt;ContainerBuilder&gt;(container =&gt;
+    ///     container.RegisterCacheAside(builder.Configuration.GetSection("CacheAside")));
+    /// </code>
+    /// </example>
+    /// <param name="builder">The container builder.</param>
+    /// <param name="configuration">The section that holds the options, such as <c>configuration.GetSection("CacheAside")</c>.</param>
+    /// <param name="configure">Sets options after the configuration did.</param>
+    /// <returns>The container builder, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">RegisterCacheAside was already called on <paramref name="builder"/>.</exception>
+    public static ContainerBuilder RegisterCacheAside(this ContainerBuilder builder, IConfiguration configuration, Action<CacheAsideOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
+        return Register(builder, configuration, configure);
+    }
+
+    /// <summary>
+    /// Registers what cache-aside interception needs with the options read from a configuration section; see
+    /// <see cref="RegisterCacheAside(ContainerBuilder, IConfiguration, Action{CacheAsideOptions})"/>.
+    /// </summary>
+    /// <param name="builder">The container builder.</param>
+    /// <param name="configuration">The section that holds the options, such as <c>configuration.GetSection("CacheAside")</c>.</param>
+    /// <returns>The container builder, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">RegisterCacheAside was already called on <paramref name="builder"/>.</exception>
+    public static ContainerBuilder RegisterCacheAside(this ContainerBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Register(builder, configuration, configure: null);
+    }
+
+    private static ContainerBuilder Register(ContainerBuilder builder, IConfiguration? configuration, Action<CacheAsideOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         if (!builder.Properties.TryAdd(RegisteredPropertyKey, true))
@@ -64,6 +133,7 @@ public static class RegistrationExtensions
         }
 
         var options = new CacheAsideOptions();
+        var configured = configuration is null ? null : ConfiguredOptions.Bind(configuration, options);
         configure?.Invoke(options);
 
         var state = new BuildState();
@@ -79,7 +149,10 @@ public static class RegistrationExtensions
             .IfNotRegistered(typeof(IConnectionMultiplexer));
         builder.Register(c =>
             {
-                var telemetry = new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider);
+                var telemetry = new CacheAsideTelemetry(c.Resolve<IEnumerable<ICacheAsideObserver>>(), CreateLogger(c), options.TimeProvider)
+                {
+                    Tracing = new CacheAsideTracing(options),
+                };
                 var breaker = new CircuitBreaker(options, telemetry);
                 var reads = c.Resolve<IConnectionMultiplexer>();
                 var writes = c.ComponentRegistry.Registrations.Any(IsUserMultiplexer) ? reads : c.Resolve<OwnConnections>().Writes;
@@ -89,7 +162,7 @@ public static class RegistrationExtensions
             .SingleInstance();
         builder.Register(c => new ProxyFactory(c.Resolve<PlanCatalog>(), c.Resolve<CacheEngine>(), IsEnabled)).SingleInstance();
         builder.Register(c => new CacheInvalidator(c.Resolve<CacheEngine>())).As<ICacheInvalidator>().SingleInstance();
-        builder.RegisterBuildCallback(scope => OnBuilt(scope, options, state));
+        builder.RegisterBuildCallback(scope => OnBuilt(scope, options, configured, state));
         return builder;
     }
 
@@ -102,7 +175,7 @@ public static class RegistrationExtensions
     /// <remarks>
     /// The registration must expose interfaces only (<c>.As&lt;IProductRepository&gt;()</c>), public or
     /// visible to <c>DynamicProxyGenAssembly2</c>; the container must have
-    /// <see cref="RegisterCacheAside"/>. Both are checked when the container is built.
+    /// <c>RegisterCacheAside</c>. Both are checked when the container is built.
     /// </remarks>
     /// <typeparam name="TLimit">Registration limit type.</typeparam>
     /// <typeparam name="TActivatorData">Activator data type.</typeparam>
@@ -159,13 +232,15 @@ public static class RegistrationExtensions
         }
     }
 
-    private static void OnBuilt(ILifetimeScope scope, CacheAsideOptions options, BuildState state)
+    private static void OnBuilt(ILifetimeScope scope, CacheAsideOptions options, ConfiguredOptions? configured, BuildState state)
     {
         var problems = options.Validate().ToList();
         if (options.RedisConfiguration is not null && !scope.ComponentRegistry.Registrations.Any(IsUserMultiplexer))
         {
             RedisConnection.Parse(options.RedisConfiguration, problems);
         }
+
+        configured?.Report(options, problems);
 
         var services = new List<Type>();
         foreach (var registration in scope.ComponentRegistry.Registrations.Where(IsEnabled))

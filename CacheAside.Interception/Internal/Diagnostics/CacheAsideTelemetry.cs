@@ -27,12 +27,20 @@ internal sealed class CacheAsideTelemetry
 
     public ILogger Logger { get; }
 
+    /// <summary>Gets the spans of completed calls, recorded only while the activity source has listeners.</summary>
+    public CacheAsideTracing? Tracing { get; init; }
+
     public long Start() => _time.GetTimestamp();
 
     public void Completed(CacheOperation operation, string method, string key, CacheOutcome outcome, long started, CacheEventDetails flags)
     {
         var elapsed = _time.GetElapsedTime(started);
         Record(operation, method, outcome, elapsed);
+        if (Tracing is { } tracing && CacheAsideTracing.Source.HasListeners())
+        {
+            tracing.Completed(operation, method, key, null, outcome, flags, elapsed);
+        }
+
         if (Logger.IsEnabled(LogLevel.Trace))
         {
             Log.CallKey(Logger, operation, method, key);
@@ -48,6 +56,11 @@ internal sealed class CacheAsideTelemetry
     {
         var elapsed = _time.GetElapsedTime(started);
         Record(operation, method, outcome, elapsed);
+        if (Tracing is { } tracing && CacheAsideTracing.Source.HasListeners())
+        {
+            tracing.Completed(operation, method, null, keys, outcome, flags, elapsed);
+        }
+
         if (_observers.Length > 0)
         {
             Notify(new CacheAsideEvent(operation, method, keys, outcome, elapsed, flags));

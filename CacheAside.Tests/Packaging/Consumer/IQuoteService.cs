@@ -1,0 +1,9 @@
+using CacheAside.Interception;
+
+namespace Consumer;
+
+public interface IQuoteService
+{
+    [Cached("quote:{symbol}")]
+    Task<string> GetQuoteAsync(string symbol);
+}
