@@ -15,6 +15,8 @@ switch (args.FirstOrDefault())
         return await StaleSet.RunAsync(args[1..]);
     case "stampede":
         return await Stampede.RunAsync(args[1..]);
+    case "hit-overhead":
+        return HitPathOverhead.Run(args[1..]);
     case "allocations":
         return await AllocationBreakdown.RunAsync();
     case "compare":
@@ -24,6 +26,6 @@ switch (args.FirstOrDefault())
     case "key-rendering":
         return KeyRendering.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | chaos [scenario] | compare [--reps N]");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | chaos [scenario] | compare [--reps N] [--only name] | hit-overhead | allocations");
         return 2;
 }

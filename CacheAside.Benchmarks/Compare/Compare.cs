@@ -23,7 +23,8 @@ internal static class Compare
         var seconds = Stats.Option(args, "--seconds", 3);
         using var redis = RedisServer.Start();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",allowAdmin=true");
-        var contenders = Contender.All(connection);
+        var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        var contenders = Contender.All(connection).Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase) || c.Name.StartsWith("hand-written (", StringComparison.Ordinal)).ToList();
         try
         {
             foreach (var contender in contenders)
@@ -84,7 +85,13 @@ internal static class Compare
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var counts = new long[Callers];
         var started2 = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
+        // A synchronous contender's callers get threads of their own, as request threads would; run on pool
+        // threads, 32 blocking loops would measure the thread pool's starvation, not the cache.
+        await Task.WhenAll(Enumerable.Range(0, Callers).Select(c => contender.IsSynchronous
+            ? Task.Factory.StartNew(() => Loop(c).GetAwaiter().GetResult(), TaskCreationOptions.LongRunning)
+            : Task.Run(() => Loop(c))));
+
+        async Task Loop(int c)
         {
             var id = c * 31;
             while (!stop.IsCancellationRequested)
@@ -92,7 +99,7 @@ internal static class Compare
                 await contender.ReadAsync(id++ % Keys);
                 counts[c]++;
             }
-        })));
+        }
         var throughput = counts.Sum() / Stopwatch.GetElapsedTime(started2).TotalSeconds;
         _ = redis;
         return new Result(contender.Name, repetition, Stats.Percentile(latencies, 0.5), Stats.Percentile(latencies, 0.95), Stats.Percentile(latencies, 0.99), throughput, allocated, commands);

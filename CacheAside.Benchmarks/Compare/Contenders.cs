@@ -17,6 +17,9 @@ internal abstract class Contender : IDisposable
 {
     public abstract string Name { get; }
 
+    /// <summary>Gets whether a read blocks its thread (a synchronous method).</summary>
+    public virtual bool IsSynchronous => false;
+
     /// <summary>Reads quote <paramref name="id"/>; after warming, always a hit.</summary>
     public abstract ValueTask ReadAsync(int id);
 
@@ -116,6 +119,8 @@ internal abstract class Contender : IDisposable
         }
 
         public override string Name => _sync ? "CacheAside, sync method" : "CacheAside, Task<T> method";
+
+        public override bool IsSynchronous => _sync;
 
         public override ValueTask ReadAsync(int id)
         {

@@ -27,9 +27,17 @@ internal sealed partial class CacheEngine
         var miss = new Miss(attempt);
         if (got.IsOk)
         {
-            if (!got.Value.IsNull)
+            if (got.Lease is { } lease)
             {
-                var state = plan.Codec.Decode(got.Value, FreshnessNow(plan), out var value, out _, out var reason);
+                EntryState state;
+                T value;
+                string? reason;
+                using (lease)
+                {
+                    // Decoded straight from the reply's pooled buffer, which goes back to the pool at once.
+                    state = plan.Codec.Decode(lease.Memory, FreshnessNow(plan), out value, out _, out reason);
+                }
+
                 if (state == EntryState.Fresh)
                 {
                     Report(plan, call, CacheOutcome.Hit, value is null ? CacheEventDetails.NullValue : CacheEventDetails.None);

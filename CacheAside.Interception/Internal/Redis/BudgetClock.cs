@@ -16,6 +16,9 @@ internal sealed class BudgetClock : IDisposable
 {
     private const int KeepAtMost = 4096;
 
+    [ThreadStatic]
+    private static PendingCommand? t_cached;
+
     private readonly TimeProvider _time;
     private readonly TimeSpan _tick;
     private readonly Queue<Entry> _outstanding = new();
@@ -40,6 +43,14 @@ internal sealed class BudgetClock : IDisposable
 
     public PendingCommand Rent()
     {
+        // The thread that read a wait's result is usually the one that sends the next command: a wait kept
+        // per thread spares the shared pool's lock.
+        if (t_cached is { } cached && ReferenceEquals(cached.Clock, this))
+        {
+            t_cached = null;
+            return cached;
+        }
+
         lock (_lock)
         {
             if (_free.TryPop(out var pending))
@@ -54,6 +65,12 @@ internal sealed class BudgetClock : IDisposable
     /// <summary>Takes back a wait whose command answered in time and whose result was read.</summary>
     public void Return(PendingCommand pending)
     {
+        if (t_cached is null)
+        {
+            t_cached = pending;
+            return;
+        }
+
         lock (_lock)
         {
             if (_free.Count < KeepAtMost)
@@ -91,39 +108,50 @@ internal sealed class BudgetClock : IDisposable
     private void OnTick()
     {
         var now = _time.GetTimestamp();
-        while (true)
+        List<Entry>? expired = null;
+        lock (_lock)
         {
-            Entry head;
-            lock (_lock)
+            if (_outstanding.Count == 0)
             {
-                if (!_outstanding.TryPeek(out head))
+                // Nothing outstanding: stop ticking after a second without work, rather than at once,
+                // so a steady trickle of commands does not start and stop the timer each time.
+                if (_idleSince == 0)
                 {
-                    // Nothing outstanding: stop ticking after a second without work, rather than at once,
-                    // so a steady trickle of commands does not start and stop the timer each time.
-                    if (_idleSince == 0)
-                    {
-                        _idleSince = now;
-                    }
-                    else if (now - _idleSince > _time.TimestampFrequency)
-                    {
-                        _ticking = false;
-                        _idleSince = 0;
-                        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                    }
-
-                    return;
+                    _idleSince = now;
+                }
+                else if (now - _idleSince > _time.TimestampFrequency)
+                {
+                    _ticking = false;
+                    _idleSince = 0;
+                    _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 }
 
-                _idleSince = 0;
-                if (head.Pending.IsArmed(head.Stamp) && head.Deadline > now)
+                return;
+            }
+
+            _idleSince = 0;
+            while (_outstanding.TryPeek(out var head))
+            {
+                var armed = head.Pending.IsArmed(head.Stamp);
+                if (armed && head.Deadline > now)
                 {
-                    return;
+                    break;
                 }
 
                 _outstanding.Dequeue();
+                if (armed)
+                {
+                    (expired ??= []).Add(head);
+                }
             }
+        }
 
-            head.Pending.TryTimeOut(head.Stamp);
+        if (expired is not null)
+        {
+            foreach (var entry in expired)
+            {
+                entry.Pending.TryTimeOut(entry.Stamp);
+            }
         }
     }
 

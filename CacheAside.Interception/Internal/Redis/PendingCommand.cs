@@ -54,6 +54,9 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
         return new ValueTask<RedisReply>(this, token);
     }
 
+    /// <summary>Gets the clock this wait belongs to.</summary>
+    public BudgetClock Clock => _clock;
+
     public bool IsArmed(int stamp) => Volatile.Read(ref _state) == ((stamp << 2) | Armed);
 
     /// <summary>The clock's tick: the deadline of use <paramref name="stamp"/> passed.</summary>

@@ -27,10 +27,11 @@ internal enum ReplyStatus
 /// <summary>The outcome of one command: a status, the answer when Redis gave one, the error when not.</summary>
 internal readonly struct RedisReply
 {
-    private RedisReply(ReplyStatus status, RedisValue value, RedisResult? result, Exception? error, long elapsedTicks)
+    private RedisReply(ReplyStatus status, RedisValue value, RedisResult? result, Exception? error, long elapsedTicks, Lease<byte>? lease = null)
     {
         Status = status;
         Value = value;
+        Lease = lease;
         Result = result;
         Error = error;
         ElapsedTicks = elapsedTicks;
@@ -40,6 +41,12 @@ internal readonly struct RedisReply
 
     /// <summary>Gets the value of a <c>GET</c>.</summary>
     public RedisValue Value { get; }
+
+    /// <summary>
+    /// Gets the value of a <c>GET</c> in pooled memory, read straight from the reply without a copy of its own:
+    /// <see langword="null"/> when the key holds nothing. Whoever takes it disposes it.
+    /// </summary>
+    public Lease<byte>? Lease { get; }
 
     /// <summary>Gets the result of a script.</summary>
     public RedisResult? Result { get; }
@@ -56,6 +63,8 @@ internal readonly struct RedisReply
     public bool Unavailable => Status is ReplyStatus.Failed or ReplyStatus.Skipped;
 
     public static RedisReply Answered(RedisValue value, long elapsedTicks) => new(ReplyStatus.Ok, value, null, null, elapsedTicks);
+
+    public static RedisReply Answered(Lease<byte>? lease, long elapsedTicks) => new(ReplyStatus.Ok, RedisValue.Null, null, null, elapsedTicks, lease);
 
     public static RedisReply Answered(RedisResult result, long elapsedTicks) => new(ReplyStatus.Ok, RedisValue.Null, result, null, elapsedTicks);
 

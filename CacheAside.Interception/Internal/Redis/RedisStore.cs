@@ -52,9 +52,9 @@ internal sealed class RedisStore : IDisposable
 
     public void Dispose() => _clock.Dispose();
 
-    /// <summary><c>GET key</c>: the hit path, one command, no script.</summary>
+    /// <summary><c>GET key</c>: the hit path, one command, no script; the value comes in pooled memory (<see cref="RedisReply.Lease"/>).</summary>
     public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget) =>
-        Complete(Send(static (db, k) => db.StringGetAsync(k), _reads, key, budget), sync, budget);
+        Complete(Send(static (db, k) => db.StringGetLeaseAsync(k), _reads, key, budget), sync, budget);
 
     /// <summary><c>SET key value PX ttl</c>, replacing whatever the key holds: the store when leases are off.</summary>
     public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>
@@ -192,6 +192,7 @@ internal sealed class RedisStore : IDisposable
             var elapsed = _time.GetTimestamp() - started;
             return done switch
             {
+                Task<Lease<byte>?> lease => RedisReply.Answered(lease.Result, elapsed),
                 Task<RedisValue> value => RedisReply.Answered(value.Result, elapsed),
                 Task<RedisResult> result => RedisReply.Answered(result.Result, elapsed),
                 _ => throw new InvalidOperationException("Unexpected Redis result type."),
