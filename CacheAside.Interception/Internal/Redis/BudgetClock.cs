@@ -17,7 +17,7 @@ internal sealed class BudgetClock : IDisposable
     private const int KeepAtMost = 4096;
 
     [ThreadStatic]
-    private static PendingCommand? t_cached;
+    private static PendingCommand? s_threadCached;
 
     private readonly TimeProvider _time;
     private readonly TimeSpan _tick;
@@ -45,9 +45,9 @@ internal sealed class BudgetClock : IDisposable
     {
         // The thread that read a wait's result is usually the one that sends the next command: a wait kept
         // per thread spares the shared pool's lock.
-        if (t_cached is { } cached && ReferenceEquals(cached.Clock, this))
+        if (s_threadCached is { } cached && ReferenceEquals(cached.Clock, this))
         {
-            t_cached = null;
+            s_threadCached = null;
             return cached;
         }
 
@@ -65,9 +65,9 @@ internal sealed class BudgetClock : IDisposable
     /// <summary>Takes back a wait whose command answered in time and whose result was read.</summary>
     public void Return(PendingCommand pending)
     {
-        if (t_cached is null)
+        if (s_threadCached is null)
         {
-            t_cached = pending;
+            s_threadCached = pending;
             return;
         }
 
