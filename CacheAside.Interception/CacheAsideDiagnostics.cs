@@ -123,6 +123,22 @@ public static class CacheAsideDiagnostics
     /// <summary>Tag: the Redis command, <c>get</c>, <c>lease</c> (taking a lease on a miss), <c>set</c> (storing) or <c>del</c> (invalidating).</summary>
     public const string CommandTag = "cacheaside.redis.command";
 
+    /// <summary>
+    /// Counter: background early refreshes of entries about to expire, by result (<see cref="RefreshResultTag"/>:
+    /// <c>stored</c>, <c>busy</c> when another caller held the entry's lease, <c>refused</c> when an
+    /// invalidation voided it, <c>not_stored</c>, <c>failed</c> when the implementation threw).
+    /// </summary>
+    public const string Refreshes = "cacheaside.refreshes";
+
+    /// <summary>Tag: what became of a background refresh.</summary>
+    public const string RefreshResultTag = "cacheaside.refresh.result";
+
+    /// <summary>
+    /// Counter: calls answered with a value past its time to live because the implementation failed
+    /// (fail-safe), by <see cref="ReasonTag"/>: <c>source_failed</c> or <c>soft_timeout</c>.
+    /// </summary>
+    public const string StaleServed = "cacheaside.stale_served";
+
     /// <summary>Tag: the .NET type name of the error.</summary>
     public const string ErrorTypeTag = "error.type";
 

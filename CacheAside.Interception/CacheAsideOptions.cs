@@ -176,6 +176,46 @@ public sealed class CacheAsideOptions
     public TimeSpan MinimumTtl { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
+    /// Gets or sets how eagerly a hot entry is refreshed before it expires: the β of probabilistic early
+    /// refresh (XFetch, Vattani, Chierichetti and Lowenstein, VLDB 2015). A hit refreshes when
+    /// <c>now − Δ·β·ln(rand) ≥ expiry</c>, Δ being how long the entry's load took: the refresh runs in the
+    /// background, under the entry's lease (one per key at a time, across processes), while that hit and
+    /// every other caller are answered from the entry, so a key read often enough never expires under its
+    /// readers. Larger values refresh earlier; 0 turns early refresh off. Per method,
+    /// <see cref="CachedAttribute.EarlyRefreshBeta"/>.
+    /// </summary>
+    /// <value>The default is 1, the paper's choice. Must be between 0 and 100.</value>
+    public double EarlyRefreshBeta { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets how long after its time to live an entry is kept as a fallback (fail-safe): when the
+    /// implementation then throws, or runs past <see cref="SourceSoftTimeout"/>, the caller gets the last
+    /// stored value, flagged <see cref="CacheEventDetails.Stale"/>, instead of the exception. A served value
+    /// was thus loaded at most the time to live plus this window ago, and is past its time to live only when
+    /// the source failed; an invalidation removes the fallback with the entry. Zero turns fail-safe off. Per
+    /// method, <see cref="CachedAttribute.FailSafeSeconds"/>.
+    /// </summary>
+    /// <value>The default is zero (off). Must be between zero and 365 days.</value>
+    public TimeSpan FailSafeWindow { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Gets or sets how long a fallback served after a source failure is then served as it is, before the
+    /// source is asked again, so a failing source is called about once per this span per key (across
+    /// processes, through the lease) rather than by every caller. Never extends the fail-safe window.
+    /// </summary>
+    /// <value>The default is 1 second. Must be between 1 millisecond and 1 day.</value>
+    public TimeSpan FailSafeThrottle { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how long a caller that has a fallback (see <see cref="FailSafeWindow"/>) waits for the
+    /// implementation before it is answered with the fallback; the load goes on in the background and
+    /// stores its result under its lease when it completes. Callers without a fallback wait as long as the
+    /// load takes. Per method, <see cref="CachedAttribute.SoftTimeoutSeconds"/>.
+    /// </summary>
+    /// <value>The default is <see cref="Timeout.InfiniteTimeSpan"/> (no soft timeout). Must be positive, or infinite.</value>
+    public TimeSpan SourceSoftTimeout { get; set; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
     /// Gets or sets whether the spans of the <see cref="CacheAsideDiagnostics.ActivitySourceName"/> source carry
     /// the call's Redis keys (<see cref="CacheAsideDiagnostics.KeysTag"/>). Off by default because keys are built
     /// from arguments, which can be personal data (an e-mail address, a customer number) that a tracing backend
@@ -280,6 +320,26 @@ public sealed class CacheAsideOptions
         if (MaxPayloadBytes < 1024)
         {
             yield return $"CacheAsideOptions.MaxPayloadBytes is {MaxPayloadBytes}: set it to at least 1024 bytes (the default is 1 MiB).";
+        }
+
+        if (!double.IsFinite(EarlyRefreshBeta) || EarlyRefreshBeta < 0 || EarlyRefreshBeta > 100)
+        {
+            yield return $"CacheAsideOptions.EarlyRefreshBeta is {EarlyRefreshBeta}: set it between 0 (no early refresh) and 100 (the default of 1 is the XFetch paper's).";
+        }
+
+        if (FailSafeWindow < TimeSpan.Zero || FailSafeWindow > TimeSpan.FromDays(365))
+        {
+            yield return $"CacheAsideOptions.FailSafeWindow is {FailSafeWindow}: set it between zero (fail-safe off) and 365 days.";
+        }
+
+        if (FailSafeThrottle < s_redisResolution || FailSafeThrottle > TimeSpan.FromDays(1))
+        {
+            yield return $"CacheAsideOptions.FailSafeThrottle is {FailSafeThrottle}: set it between 1 millisecond and 1 day.";
+        }
+
+        if (SourceSoftTimeout != Timeout.InfiniteTimeSpan && (SourceSoftTimeout <= TimeSpan.Zero || SourceSoftTimeout > TimeSpan.FromDays(1)))
+        {
+            yield return $"CacheAsideOptions.SourceSoftTimeout is {SourceSoftTimeout}: set it to a positive time span of at most 1 day, or to Timeout.InfiniteTimeSpan for none.";
         }
 
         if (CircuitBreakerBreakDuration < s_minimumBreakerWindow || CircuitBreakerBreakDuration > TimeSpan.FromDays(1))

@@ -57,4 +57,16 @@ public enum CacheEventDetails
 
     /// <summary>The caller's cancellation token stopped its wait for a shared load, which went on for the other callers.</summary>
     Canceled = 4096,
+
+    /// <summary>
+    /// The value returned was past its time to live: the implementation threw, or ran past the soft timeout,
+    /// and fail-safe answered with the last stored value (see <see cref="CacheAsideOptions.FailSafeWindow"/>).
+    /// </summary>
+    Stale = 8192,
+
+    /// <summary>The implementation ran past the soft timeout (<see cref="CacheAsideOptions.SourceSoftTimeout"/>); its load goes on in the background.</summary>
+    SoftTimedOut = 16384,
+
+    /// <summary>This hit started a background refresh of its entry, which expires soon (see <see cref="CacheAsideOptions.EarlyRefreshBeta"/>).</summary>
+    RefreshStarted = 32768,
 }

@@ -32,6 +32,9 @@ public sealed class CachedAttribute : Attribute
 {
     private double? _ttlSeconds;
     private double? _nullTtlSeconds;
+    private double? _earlyRefreshBeta;
+    private double? _failSafeSeconds;
+    private double? _softTimeoutSeconds;
 
     /// <summary>Caches the method under its default key (interface, method, parameter types and arguments).</summary>
     public CachedAttribute()
@@ -70,7 +73,46 @@ public sealed class CachedAttribute : Attribute
         set => _nullTtlSeconds = value;
     }
 
+    /// <summary>
+    /// Gets or sets how eagerly this method's hot entries are refreshed before they expire (the β of
+    /// probabilistic early refresh); 0 turns it off for this method.
+    /// </summary>
+    /// <value>When not set, <see cref="CacheAsideOptions.EarlyRefreshBeta"/>. Must be between 0 and 100.</value>
+    public double EarlyRefreshBeta
+    {
+        get => _earlyRefreshBeta ?? 0;
+        set => _earlyRefreshBeta = value;
+    }
+
+    /// <summary>
+    /// Gets or sets how long, in seconds, this method's entries are kept after their time to live as a
+    /// fallback for when the implementation fails (fail-safe); 0 turns fail-safe off for this method.
+    /// </summary>
+    /// <value>When not set, <see cref="CacheAsideOptions.FailSafeWindow"/>. Must be zero or more.</value>
+    public double FailSafeSeconds
+    {
+        get => _failSafeSeconds ?? 0;
+        set => _failSafeSeconds = value;
+    }
+
+    /// <summary>
+    /// Gets or sets how long, in seconds, a caller of this method that has a fail-safe fallback waits for
+    /// the implementation before it is answered with the fallback, the load going on in the background.
+    /// </summary>
+    /// <value>When not set, <see cref="CacheAsideOptions.SourceSoftTimeout"/>. Must be positive, and needs fail-safe on for the method.</value>
+    public double SoftTimeoutSeconds
+    {
+        get => _softTimeoutSeconds ?? 0;
+        set => _softTimeoutSeconds = value;
+    }
+
     internal double? ConfiguredTtlSeconds => _ttlSeconds;
 
     internal double? ConfiguredNullTtlSeconds => _nullTtlSeconds;
+
+    internal double? ConfiguredEarlyRefreshBeta => _earlyRefreshBeta;
+
+    internal double? ConfiguredFailSafeSeconds => _failSafeSeconds;
+
+    internal double? ConfiguredSoftTimeoutSeconds => _softTimeoutSeconds;
 }

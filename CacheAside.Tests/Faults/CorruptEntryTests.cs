@@ -20,6 +20,7 @@ public sealed class CorruptEntryTests
         TruncatedJson,
         OlderShapeOfTheType,
         OlderEntryFormat,
+        PreviousEntryFormat,
         WrongRedisType,
     }
 
@@ -75,11 +76,17 @@ public sealed class CorruptEntryTests
                 break;
             case Corruption.OlderShapeOfTheType:
                 // What an earlier deploy stored, when Product had a Title instead of a Name and no Price.
-                await harness.Redis.StringSetAsync(key, "ca2:0123456789abcdef:00000000000000aa:1767225600000:100:4102444800000:{\"Id\":5,\"Title\":\"Old product 5\"}");
+                await harness.Redis.StringSetAsync(key, "ca3:0123456789abcdef:00000000000000aa:1767225600000:100:4102444800000:0:{\"Id\":5,\"Title\":\"Old product 5\"}");
                 break;
             case Corruption.OlderEntryFormat:
                 // What the first release stored: the ca1 header, with a shape fingerprint and no stamp.
                 await harness.Redis.StringSetAsync(key, "ca1:0123456789abcdef:{\"Id\":5,\"Name\":\"Product 5\",\"Price\":15}");
+                break;
+            case Corruption.PreviousEntryFormat:
+                // What the release before fail-safe stored: ca2, this shape's fingerprint, a stamp without the
+                // end of the value's own freshness — and a far-future expiry that must not make it a hit.
+                var fingerprint = (await ValidHeader(harness)).Split(':')[1];
+                await harness.Redis.StringSetAsync(key, $"ca2:{fingerprint}:00000000000000aa:1767225600000:100:4102444800000:{{\"Id\":5,\"Name\":\"Old product 5\",\"Price\":15}}");
                 break;
             case Corruption.WrongRedisType:
                 await harness.Redis.ListRightPushAsync(key, ["not", "a", "string"]);
@@ -110,7 +117,7 @@ public sealed class CorruptEntryTests
 
     /// <summary>
     /// The header this version writes for Product, everything before the JSON:
-    /// <c>ca2:&lt;shape fingerprint&gt;:&lt;token&gt;:&lt;loaded at&gt;:&lt;load ms&gt;:&lt;fresh until&gt;:</c>.
+    /// <c>ca3:&lt;shape fingerprint&gt;:&lt;token&gt;:&lt;loaded at&gt;:&lt;load ms&gt;:&lt;fresh until&gt;:&lt;expired at&gt;:</c>.
     /// </summary>
     private static async Task<string> ValidHeader(CacheAsideHarness<IProductRepository> harness)
     {

@@ -68,7 +68,7 @@ public sealed class HostileInputTests
 
         var payload = Encoding.UTF8.GetString((byte[])harness.Redis.StringGet(harness.Key("product:5"))!);
 
-        Assert.That(payload, Does.Match("^ca2:[0-9a-f]{16}:[0-9a-f]{16}:[0-9]{13}:[0-9]+:[0-9]{13}:\\{\"Id\":5,\"Name\":\"Product 5\",\"Price\":15\\}$"));
+        Assert.That(payload, Does.Match("^ca3:[0-9a-f]{16}:[0-9a-f]{16}:[0-9]{13}:[0-9]+:[0-9]{13}:0:\\{\"Id\":5,\"Name\":\"Product 5\",\"Price\":15\\}$"));
         Assert.That(payload, Does.Not.Contain("$type").And.Not.Contain("CacheAside").And.Not.Contain("Version="));
     }
 

@@ -25,6 +25,10 @@ internal static class CacheAsideMetrics
 
     public static readonly Counter<long> Repairs = s_meter.CreateCounter<long>(CacheAsideDiagnostics.Repairs, "{key}", "Keys whose invalidation failed and is retried in the background, by what became of them.");
 
+    public static readonly Counter<long> Refreshes = s_meter.CreateCounter<long>(CacheAsideDiagnostics.Refreshes, "{refresh}", "Background early refreshes of entries about to expire, by result.");
+
+    public static readonly Counter<long> StaleServed = s_meter.CreateCounter<long>(CacheAsideDiagnostics.StaleServed, "{call}", "Calls answered with a value past its time to live because the implementation failed or ran past the soft timeout (fail-safe).");
+
     public static string Name(CacheOperation operation) => operation switch
     {
         CacheOperation.Read => "read",

@@ -157,6 +157,37 @@ internal sealed class CacheAsideTelemetry
         Log.LeaseEvent(Logger, method, leaseEvent);
     }
 
+    /// <summary>A background early refresh ended: <c>stored</c>, <c>busy</c>, <c>refused</c>, <c>not_stored</c> or <c>failed</c>.</summary>
+    public void Refreshed(string method, string result)
+    {
+        if (CacheAsideMetrics.Refreshes.Enabled)
+        {
+            CacheAsideMetrics.Refreshes.Add(
+                1,
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.RefreshResultTag, result),
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
+        }
+
+        Log.Refreshed(Logger, method, result);
+    }
+
+    /// <summary>Fail-safe answered a call with a value past its time to live: <c>source_failed</c> or <c>soft_timeout</c>. Counted always, logged as <see cref="LogThrottle"/> allows.</summary>
+    public void StaleServed(string method, string reason)
+    {
+        if (CacheAsideMetrics.StaleServed.Enabled)
+        {
+            CacheAsideMetrics.StaleServed.Add(
+                1,
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ReasonTag, reason),
+                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
+        }
+
+        if (_throttle.ShouldLog(method, "stale", out var heldBack))
+        {
+            Log.StaleServed(Logger, method, reason, heldBack, _throttle.Interval.TotalSeconds);
+        }
+    }
+
     /// <summary>Rendering a key threw: the call went to the implementation without the cache.</summary>
     public void KeyFailed(string method, Exception error)
     {

@@ -68,4 +68,10 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Error, "An attempt to repair failed invalidations threw; the repairs go on.")]
     public static partial void RepairFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Debug, "Background refresh of {Method}: {Result}.")]
+    public static partial void Refreshed(ILogger logger, string method, string result);
+
+    [LoggerMessage(23, LogLevel.Warning, "{Method} was answered with its last stored value, past its time to live ({Reason}): fail-safe. Calls like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s; all are counted in cacheaside.stale_served).")]
+    public static partial void StaleServed(ILogger logger, string method, string reason, long heldBack, double intervalSeconds);
 }

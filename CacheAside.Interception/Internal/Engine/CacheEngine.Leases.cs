@@ -37,7 +37,7 @@ internal sealed partial class CacheEngine
     /// <summary>The key of an entry's lease: its value key and a suffix, in the value key's hash slot.</summary>
     public static RedisKey LeaseKey(string valueKey) => valueKey + ":lease";
 
-    private async ValueTask<FlightResult<T>> LeasedLoadAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall load, Miss miss, bool sync)
+    private async ValueTask<FlightResult<T>> LeasedLoadAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall load, Miss miss, Fallback<T>? fallback, bool sync)
     {
         var token = NewToken();
         var keys = new RedisKey[] { load.Key, LeaseKey(load.Key) };
@@ -94,6 +94,12 @@ internal sealed partial class CacheEngine
                 break;
             }
 
+            if (miss.Refresh)
+            {
+                // A background refresh never waits: whoever holds the lease is loading the key already.
+                return new FlightResult<T>(default!, CacheOutcome.Miss, details, 0) { Busy = true };
+            }
+
             // Another caller holds the lease: wait for its store (or its release, or the lease's end).
             if ((details & CacheEventDetails.WaitedForLoader) == 0)
             {
@@ -124,7 +130,11 @@ internal sealed partial class CacheEngine
             }
             catch (Exception ex)
             {
-                Release(keys, tokenValue);
+                if (!KeepFallback(plan, fallback, token, keys, tokenValue))
+                {
+                    Release(keys, tokenValue);
+                }
+
                 return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, details | CacheEventDetails.TargetFailed);
             }
         }
@@ -169,7 +179,7 @@ internal sealed partial class CacheEngine
     }
 
     /// <summary>The store without leases (<see cref="CacheAsideOptions.UseLeases"/> off): load, then a plain <c>SET</c>.</summary>
-    private async ValueTask<FlightResult<T>> PlainLoadAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall load, Miss miss, bool sync)
+    private async ValueTask<FlightResult<T>> PlainLoadAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall load, Miss miss, Fallback<T>? fallback, bool sync)
     {
         var loadVersion = flight.Advance();
         var loadStarted = _time.GetTimestamp();
@@ -180,6 +190,7 @@ internal sealed partial class CacheEngine
         }
         catch (Exception ex)
         {
+            KeepFallback(plan, fallback, NewToken(), keys: null, RedisValue.Null);
             return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, CacheEventDetails.TargetFailed);
         }
 

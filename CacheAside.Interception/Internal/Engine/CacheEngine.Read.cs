@@ -25,27 +25,46 @@ internal sealed partial class CacheEngine
     {
         var got = await Store.GetAsync(call.Key, sync, Options.RedisTimeout).ConfigureAwait(false);
         var miss = new Miss(attempt);
+        Fallback<T>? fallback = null;
         if (got.IsOk)
         {
             if (got.Lease is { } lease)
             {
                 EntryState state;
                 T value;
+                EntryStamp stamp;
                 string? reason;
                 using (lease)
                 {
                     // Decoded straight from the reply's pooled buffer, which goes back to the pool at once.
-                    state = plan.Codec.Decode(lease.Memory, FreshnessNow(plan), out value, out _, out reason);
+                    state = plan.Codec.Decode(lease.Memory, FreshnessNow(plan), out value, out stamp, out reason);
                 }
 
                 if (state == EntryState.Fresh)
                 {
-                    Report(plan, call, CacheOutcome.Hit, value is null ? CacheEventDetails.NullValue : CacheEventDetails.None);
+                    var details = value is null ? CacheEventDetails.NullValue : CacheEventDetails.None;
+                    if (stamp.ExpiredAtMs != 0)
+                    {
+                        // Kept by fail-safe after its source failed, for the throttle.
+                        details |= CacheEventDetails.Stale;
+                        Telemetry.StaleServed(plan.Spec.Display, "source_failed");
+                    }
+
+                    if (MaybeRefreshEarly(plan, call, stamp))
+                    {
+                        details |= CacheEventDetails.RefreshStarted;
+                    }
+
+                    Report(plan, call, CacheOutcome.Hit, details);
                     return value;
                 }
 
                 miss = miss with { SawUnusableEntry = true };
-                if (state == EntryState.Unreadable)
+                if (state == EntryState.Stale)
+                {
+                    fallback = new Fallback<T>(call.Key, value, stamp);
+                }
+                else
                 {
                     Telemetry.CorruptEntry(plan.Spec.Display, reason!);
                     miss = miss with { Details = CacheEventDetails.CorruptEntry };
@@ -69,19 +88,36 @@ internal sealed partial class CacheEngine
             miss = miss with { RedisUsable = false, Details = details };
         }
 
-        return await MissAsync(plan, call, miss, sync).ConfigureAwait(false);
+        return await MissAsync(plan, call, miss, fallback, sync).ConfigureAwait(false);
     }
 
-    /// <summary>The load of a miss, shared with every concurrent miss of the key in this process.</summary>
-    private async ValueTask<T> MissAsync<T>(ReadPlan<T> plan, ReadCall call, Miss miss, bool sync)
+    /// <summary>
+    /// The load of a miss, shared with every concurrent miss of the key in this process; the fallback is
+    /// the value this caller's own <c>GET</c> found past its freshness, when fail-safe keeps one.
+    /// </summary>
+    private async ValueTask<T> MissAsync<T>(ReadPlan<T> plan, ReadCall call, Miss miss, Fallback<T>? fallback, bool sync)
     {
-        var flight = JoinOrStart(plan, call, miss, sync, out var snapshot);
+        var flight = JoinOrStart(plan, call, miss, fallback, sync, out var snapshot);
         var leader = snapshot < 0;
         var joined = leader ? CacheEventDetails.None : CacheEventDetails.Coalesced;
+        var cancellation = plan.CancellationOf(call.Arguments);
         FlightResult<T> result;
         try
         {
-            result = await flight.WaitAsync(sync, plan.CancellationOf(call.Arguments)).ConfigureAwait(false);
+            if (fallback is not null && plan.Spec.Freshness.HasSoftTimeout)
+            {
+                var (done, early) = await flight.TryWaitAsync(sync, plan.Spec.Freshness.SoftTimeout, _time, cancellation).ConfigureAwait(false);
+                if (!done && TryServeFallback(plan, call, fallback, miss.Details | joined | CacheEventDetails.SoftTimedOut, "soft_timeout", out var stale))
+                {
+                    return stale;
+                }
+
+                result = done ? early : await flight.WaitAsync(sync, cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                result = await flight.WaitAsync(sync, cancellation).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -92,6 +128,11 @@ internal sealed partial class CacheEngine
         var details = miss.Details | result.Details | joined;
         if (result.Error is { } error)
         {
+            if ((result.Details & CacheEventDetails.TargetFailed) != 0 && TryServeFallback(plan, call, fallback, details, "source_failed", out var stale))
+            {
+                return stale;
+            }
+
             Report(plan, call, result.Outcome, details);
             error.Throw();
         }
@@ -119,17 +160,21 @@ internal sealed partial class CacheEngine
             return await ReadAsync(plan, call, sync, miss.Attempt + 1).ConfigureAwait(false);
         }
 
-        return await LoadAloneAsync(plan, call, details & ~CacheEventDetails.Coalesced, sync).ConfigureAwait(false);
+        return await LoadAloneAsync(plan, call, details & ~CacheEventDetails.Coalesced, fallback, sync).ConfigureAwait(false);
     }
 
     /// <summary>Calls the implementation for this caller alone and stores nothing: the last resort of a caller invalidated again and again.</summary>
-    private async ValueTask<T> LoadAloneAsync<T>(ReadPlan<T> plan, ReadCall call, CacheEventDetails details, bool sync)
+    private async ValueTask<T> LoadAloneAsync<T>(ReadPlan<T> plan, ReadCall call, CacheEventDetails details, Fallback<T>? fallback, bool sync)
     {
         details |= CacheEventDetails.NotStored;
         T value;
         try
         {
             value = plan.Settle(await plan.LoadAsync(call.Target, call.Arguments, sync).ConfigureAwait(false));
+        }
+        catch when (TryServeFallback(plan, call, fallback, details | CacheEventDetails.TargetFailed, "source_failed", out value))
+        {
+            return value;
         }
         catch
         {
@@ -146,6 +191,7 @@ internal sealed partial class CacheEngine
     /// Encodes a loaded value for storing; <see langword="false"/> (with the reason in <paramref name="details"/>)
     /// when it is not to be stored: a <see langword="null"/> the method does not cache, a value that would not
     /// read back as it is (the serializer's refusal included), or an entry above <see cref="CacheAsideOptions.MaxPayloadBytes"/>.
+    /// <paramref name="ttl"/> is how long the entry lives in Redis: its time to live, and the fail-safe window when there is one.
     /// </summary>
     private bool TryPrepareEntry<T>(ReadPlan<T> plan, T value, ulong token, long loadMs, out RedisValue entry, out TimeSpan ttl, ref CacheEventDetails details)
     {
@@ -167,7 +213,9 @@ internal sealed partial class CacheEngine
         }
 
         var now = NowMs();
-        if (!plan.Codec.TryEncode(value, new EntryStamp(token, now, loadMs, now + RedisStore.Milliseconds(ttl)), Options.MaxPayloadBytes, out var bytes, out var problem, out var tooLarge))
+        var freshUntil = now + RedisStore.Milliseconds(ttl);
+        ttl = Lifetime(plan, ttl);
+        if (!plan.Codec.TryEncode(value, new EntryStamp(token, now, Math.Max(1, loadMs), freshUntil), Options.MaxPayloadBytes, out var bytes, out var problem, out var tooLarge))
         {
             details |= CacheEventDetails.NotStored;
             if (tooLarge)
@@ -187,12 +235,6 @@ internal sealed partial class CacheEngine
         return true;
     }
 
-    /// <summary>
-    /// The clock freshness is read by. An entry that Redis expires when its freshness ends is fresh for as
-    /// long as Redis returns it, whatever this machine's clock says about the writer's.
-    /// </summary>
-    private static long FreshnessNow<T>(ReadPlan<T> plan) => long.MinValue;
-
     private void Report<T>(ReadPlan<T> plan, in ReadCall call, CacheOutcome outcome, CacheEventDetails details) =>
         Telemetry.Completed(CacheOperation.Read, plan.Spec.Display, call.Key, outcome, call.Started, details);
 
@@ -207,5 +249,8 @@ internal sealed partial class CacheEngine
         public bool SawUnusableEntry { get; init; }
 
         public CacheEventDetails Details { get; init; }
+
+        /// <summary>Gets whether this is a background early refresh, which nobody waits for: it gives up when another caller holds the lease.</summary>
+        public bool Refresh { get; init; }
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class CacheEngine
     internal int Waiting(string key, bool sync) =>
         (sync ? _syncFlights : _asyncFlights).TryGetValue(key, out var flight) ? ((IFlight)flight).Waiting : 0;
 
-    private Flight<T> JoinOrStart<T>(ReadPlan<T> plan, in ReadCall call, in Miss miss, bool sync, out int snapshot)
+    private Flight<T> JoinOrStart<T>(ReadPlan<T> plan, in ReadCall call, in Miss miss, Fallback<T>? fallback, bool sync, out int snapshot)
     {
         var flights = sync ? _syncFlights : _asyncFlights;
         while (true)
@@ -49,8 +49,15 @@ internal sealed partial class CacheEngine
             {
                 snapshot = -1;
                 mine.Join();
-                var started = RunFlightAsync(mine, plan, call, miss, sync);
-                if (sync && !started.IsCompleted)
+
+                // A synchronous caller with a fallback and a soft timeout must be able to stop waiting: its
+                // load then runs on the thread pool rather than on its thread.
+                var offload = sync && fallback is not null && plan.Spec.Freshness.HasSoftTimeout;
+                var (flightCall, flightMiss) = (call, miss);
+                var started = offload
+                    ? Task.Run(() => RunFlightAsync(mine, plan, flightCall, flightMiss, sync: false, fallback))
+                    : RunFlightAsync(mine, plan, call, miss, sync, fallback);
+                if (sync && !offload && !started.IsCompleted)
                 {
                     Interlocked.Increment(ref _syncFallbacks);
                 }
@@ -60,8 +67,11 @@ internal sealed partial class CacheEngine
         }
     }
 
-    /// <summary>Runs a flight to its result: the one load of a key for every caller that joins it.</summary>
-    private async Task RunFlightAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall call, Miss miss, bool sync)
+    /// <summary>
+    /// Runs a flight to its result: the one load of a key for every caller that joins it. The fallback, the
+    /// value its first caller found past its freshness, is kept for the throttle when the source fails.
+    /// </summary>
+    private async Task<FlightResult<T>> RunFlightAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall call, Miss miss, bool sync, Fallback<T>? fallback)
     {
         var load = call with { Arguments = plan.WithCancellation(call.Arguments, flight.LoadCancellation) };
         FlightResult<T> result;
@@ -70,8 +80,8 @@ internal sealed partial class CacheEngine
             result = !miss.RedisUsable
                 ? await LoadUncachedAsync(flight, plan, load, CacheOutcome.Bypass, CacheEventDetails.None, sync).ConfigureAwait(false)
                 : Options.UseLeases
-                    ? await LeasedLoadAsync(flight, plan, load, miss, sync).ConfigureAwait(false)
-                    : await PlainLoadAsync(flight, plan, load, miss, sync).ConfigureAwait(false);
+                    ? await LeasedLoadAsync(flight, plan, load, miss, fallback, sync).ConfigureAwait(false)
+                    : await PlainLoadAsync(flight, plan, load, miss, fallback, sync).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -79,6 +89,7 @@ internal sealed partial class CacheEngine
         }
 
         flight.Complete(result);
+        return result;
     }
 
     /// <summary>Calls the implementation for a flight and stores nothing.</summary>
@@ -109,6 +120,9 @@ internal sealed partial class CacheEngine
     {
         /// <summary>Gets what the load threw, for every caller that shared it.</summary>
         public ExceptionDispatchInfo? Error { get; init; }
+
+        /// <summary>Gets whether a background refresh gave up, another caller holding the lease: there is no value.</summary>
+        public bool Busy { get; init; }
 
         public static FlightResult<T> Failed(ExceptionDispatchInfo error, CacheOutcome outcome, CacheEventDetails details) =>
             new(default!, outcome, details, int.MaxValue) { Error = error };
@@ -206,6 +220,40 @@ internal sealed partial class CacheEngine
                 }
 
                 return await result.WaitAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                Leave();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Waits for the result at most <paramref name="timeout"/>; <see langword="false"/> when it had not come.
+        /// A caller that stops waiting so still counts as waiting, so that its going never cancels the load,
+        /// which goes on to store its result.
+        /// </summary>
+        public async ValueTask<(bool Done, FlightResult<T> Result)> TryWaitAsync(bool sync, TimeSpan timeout, TimeProvider time, CancellationToken cancellation)
+        {
+            var result = _completion.Task;
+            if (result.IsCompleted)
+            {
+                return (true, result.Result);
+            }
+
+            try
+            {
+                if (sync)
+                {
+                    // The load runs on the thread pool (see JoinOrStart), which sets the result.
+                    return result.Wait(timeout, cancellation) ? (true, result.Result) : (false, default);
+                }
+
+                return (true, await result.WaitAsync(timeout, time, cancellation).ConfigureAwait(false));
+            }
+            catch (TimeoutException)
+            {
+                return (false, default);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {

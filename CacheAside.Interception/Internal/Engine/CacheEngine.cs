@@ -15,7 +15,8 @@ namespace CacheAside.Interception.Internal.Engine;
 /// <remarks>
 /// The class is split by concern: <c>.Read.cs</c> (the read path), <c>.Stampede.cs</c> (loads shared in this
 /// process), <c>.Leases.cs</c> (the lease protocol across processes), <c>.Write.cs</c> (writes and
-/// invalidation), <c>.Failures.cs</c> (what a Redis failure means for a call), <c>.Repair.cs</c> (failed invalidations, retried).
+/// invalidation), <c>.Failures.cs</c> (what a Redis failure means for a call), <c>.Repair.cs</c> (failed invalidations, retried),
+/// <c>.Freshness.cs</c> (when an entry is fresh, early refresh, fail-safe).
 /// </remarks>
 internal sealed partial class CacheEngine : IDisposable
 {

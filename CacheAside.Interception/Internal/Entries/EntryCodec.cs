@@ -9,11 +9,11 @@ namespace CacheAside.Interception.Internal.Entries;
 /// <summary>
 /// Turns a method's result into the bytes stored in Redis and back. An entry is a header, then the
 /// System.Text.Json text of the value against the declared type, under the cache's contract (<see cref="JsonBody{T}"/>):
-/// <c>ca2:&lt;fingerprint&gt;:&lt;token&gt;:&lt;loadedAtMs&gt;:&lt;loadMs&gt;:&lt;freshUntilMs&gt;:&lt;json&gt;</c>.
+/// <c>ca3:&lt;fingerprint&gt;:&lt;token&gt;:&lt;loadedAtMs&gt;:&lt;loadMs&gt;:&lt;freshUntilMs&gt;:&lt;expiredAtMs&gt;:&lt;json&gt;</c>.
 /// </summary>
 /// <remarks>
 /// The format version and the 16-hex-digit fingerprint of the type's shape come first, so an entry of
-/// another format (<c>ca1</c>, written by an earlier release) or another shape of the type (before a deploy
+/// another format (<c>ca1</c> or <c>ca2</c>, written by an earlier release) or another shape of the type (before a deploy
 /// changed it) is unreadable — a miss — rather than a half-filled object. The rest is what freshness needs
 /// (<see cref="EntryStamp"/>). Type names are never written, so a payload cannot ask for a type to be created.
 /// The header is text, so <c>redis-cli GET</c> shows an entry as it is.
@@ -21,7 +21,7 @@ namespace CacheAside.Interception.Internal.Entries;
 /// <typeparam name="T">The declared result type.</typeparam>
 internal sealed class EntryCodec<T>
 {
-    private const string FormatVersion = "ca2";
+    private const string FormatVersion = "ca3";
 
     private readonly JsonBody<T> _body;
     private readonly byte[] _prefix;
@@ -39,7 +39,7 @@ internal sealed class EntryCodec<T>
     /// </summary>
     public bool TryEncode(T value, in EntryStamp stamp, int maxBytes, [NotNullWhen(true)] out byte[]? entry, out string? problem, out bool tooLarge)
     {
-        Span<byte> header = stackalloc byte[_prefix.Length + 17 + (3 * 21)];
+        Span<byte> header = stackalloc byte[_prefix.Length + 17 + (4 * 21)];
         _prefix.CopyTo(header);
         var length = _prefix.Length;
         stamp.Token.TryFormat(header[length..], out _, "x16", null);
@@ -48,6 +48,7 @@ internal sealed class EntryCodec<T>
         length += WriteNumber(header[length..], stamp.LoadedAtMs);
         length += WriteNumber(header[length..], stamp.LoadMs);
         length += WriteNumber(header[length..], stamp.FreshUntilMs);
+        length += WriteNumber(header[length..], stamp.ExpiredAtMs);
         return _body.TryWrite(value, header[..length], maxBytes, out entry, out problem, out tooLarge);
     }
 
@@ -59,15 +60,16 @@ internal sealed class EntryCodec<T>
         var span = stored.Span;
         if (!span.StartsWith(_prefix))
         {
-            reason = span.StartsWith("ca"u8) && span.Length > 4 && span[4] == (byte)':' && !span.StartsWith("ca2:"u8)
+            reason = span.StartsWith("ca"u8) && span.Length > 4 && span[3] == (byte)':' && !span.StartsWith("ca3:"u8)
                 ? "written by another format version"
-                : span.StartsWith("ca2:"u8) ? "written by another shape of the type" : "not a CacheAside entry";
+                : span.StartsWith("ca3:"u8) ? "written by another shape of the type" : "not a CacheAside entry";
             return EntryState.Unreadable;
         }
 
         span = span[_prefix.Length..];
         if (!TryReadHex(ref span, out var token) || !TryReadNumber(ref span, out var loadedAt)
-            || !TryReadNumber(ref span, out var loadMs) || !TryReadNumber(ref span, out var freshUntil))
+            || !TryReadNumber(ref span, out var loadMs) || !TryReadNumber(ref span, out var freshUntil)
+            || !TryReadZeroOrNumber(ref span, out var expiredAt))
         {
             reason = "a damaged header";
             return EntryState.Unreadable;
@@ -78,7 +80,7 @@ internal sealed class EntryCodec<T>
             return EntryState.Unreadable;
         }
 
-        stamp = new EntryStamp(token, loadedAt, loadMs, freshUntil);
+        stamp = new EntryStamp(token, loadedAt, loadMs, freshUntil, expiredAt);
         return nowMs < freshUntil ? EntryState.Fresh : EntryState.Stale;
     }
 
@@ -99,6 +101,18 @@ internal sealed class EntryCodec<T>
 
         span = span[17..];
         return true;
+    }
+
+    private static bool TryReadZeroOrNumber(ref ReadOnlySpan<byte> span, out long number)
+    {
+        if (span.StartsWith("0:"u8))
+        {
+            number = 0;
+            span = span[2..];
+            return true;
+        }
+
+        return TryReadNumber(ref span, out number);
     }
 
     private static bool TryReadNumber(ref ReadOnlySpan<byte> span, out long number)

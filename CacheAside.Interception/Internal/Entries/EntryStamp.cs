@@ -9,4 +9,12 @@ namespace CacheAside.Interception.Internal.Entries;
 /// <param name="LoadedAtMs">When the load finished.</param>
 /// <param name="LoadMs">How long the load took (the Δ of probabilistic early refresh).</param>
 /// <param name="FreshUntilMs">When the value stops being fresh (its logical expiry).</param>
-internal readonly record struct EntryStamp(ulong Token, long LoadedAtMs, long LoadMs, long FreshUntilMs);
+/// <param name="ExpiredAtMs">
+/// 0 for a value as it was loaded; for a value fail-safe kept after its source failed, when its own
+/// freshness ended — the start of its fail-safe window, which keeping it never moves.
+/// </param>
+internal readonly record struct EntryStamp(ulong Token, long LoadedAtMs, long LoadMs, long FreshUntilMs, long ExpiredAtMs = 0)
+{
+    /// <summary>Gets when the value's own freshness ended or ends, whether or not fail-safe kept it since.</summary>
+    public long OwnExpiryMs => ExpiredAtMs != 0 ? ExpiredAtMs : FreshUntilMs;
+}

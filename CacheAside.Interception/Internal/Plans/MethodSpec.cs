@@ -25,6 +25,16 @@ internal sealed record MethodSpec(
     /// </summary>
     public string? KeyScope { get; init; }
 
+    /// <summary>Gets how a read's entries are refreshed early and kept as a fallback for a failing source.</summary>
+    public FreshnessPolicy Freshness { get; init; }
+
+    /// <summary>Gets the longest an entry of this read lives in Redis: its longest time to live, with the most jitter, and the fail-safe window.</summary>
+    public TimeSpan Lifetime(double jitter)
+    {
+        var longest = NullTtl is { } n && n > Ttl ? n : Ttl;
+        return longest + TimeSpan.FromTicks((long)(longest.Ticks * jitter)) + Freshness.FailSafeWindow;
+    }
+
     /// <summary>Gets this spec for one registration: its default key, if it has one, scoped to it.</summary>
     public MethodSpec ScopedTo(string scope) => this with
     {

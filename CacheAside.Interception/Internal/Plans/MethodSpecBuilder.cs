@@ -75,6 +75,7 @@ internal static class MethodSpecBuilder
             problems.Add($"[Cached] sets NullTtlSeconds, but the method's result {TypeNames.Display(resultType)} is never null: remove NullTtlSeconds.");
         }
 
+        var freshness = Freshness(cached, options, problems);
         KeyRenderer? key;
         if (cached.Key is null)
         {
@@ -97,7 +98,7 @@ internal static class MethodSpecBuilder
 
         return key is null || resultType is null
             ? null
-            : new MethodSpec(service, method, display, MethodKind.Read, shape, resultType, [key], ttl, nullTtl, fingerprint);
+            : new MethodSpec(service, method, display, MethodKind.Read, shape, resultType, [key], ttl, nullTtl, fingerprint) { Freshness = freshness };
     }
 
     private static MethodSpec? Write(Type service, MethodInfo method, InvalidatesAttribute[] invalidates, string display, List<string> problems)
@@ -113,6 +114,53 @@ internal static class MethodSpecBuilder
             .OfType<KeyRenderer>()
             .ToArray();
         return new MethodSpec(service, method, display, MethodKind.Write, shape, resultType, keys, TimeSpan.Zero, null, string.Empty);
+    }
+
+    /// <summary>The method's early refresh, fail-safe and soft timeout: the options', with what its attribute sets instead.</summary>
+    private static FreshnessPolicy Freshness(CachedAttribute cached, CacheAsideOptions options, List<string> problems)
+    {
+        var policy = FreshnessPolicy.From(options);
+        if (cached.ConfiguredEarlyRefreshBeta is { } beta)
+        {
+            if (!double.IsFinite(beta) || beta < 0 || beta > 100)
+            {
+                problems.Add($"[Cached] has EarlyRefreshBeta = {beta.ToString(CultureInfo.InvariantCulture)}: set it between 0 (no early refresh) and 100, or leave it unset for CacheAsideOptions.EarlyRefreshBeta ({options.EarlyRefreshBeta.ToString(CultureInfo.InvariantCulture)}).");
+            }
+            else
+            {
+                policy = policy with { Beta = beta };
+            }
+        }
+
+        if (cached.ConfiguredFailSafeSeconds is { } failSafe)
+        {
+            if (!double.IsFinite(failSafe) || failSafe < 0 || failSafe > TimeSpan.FromDays(365).TotalSeconds)
+            {
+                problems.Add($"[Cached] has FailSafeSeconds = {failSafe.ToString(CultureInfo.InvariantCulture)}: set it between 0 (fail-safe off) and 31536000 (365 days), or leave it unset for CacheAsideOptions.FailSafeWindow ({options.FailSafeWindow}).");
+            }
+            else
+            {
+                policy = policy with { FailSafeWindow = TimeSpan.FromSeconds(failSafe) };
+            }
+        }
+
+        if (cached.ConfiguredSoftTimeoutSeconds is { } soft)
+        {
+            if (!double.IsFinite(soft) || soft <= 0 || soft > TimeSpan.FromDays(1).TotalSeconds)
+            {
+                problems.Add($"[Cached] has SoftTimeoutSeconds = {soft.ToString(CultureInfo.InvariantCulture)}: set a positive number of seconds of at most 86400, or leave it unset for CacheAsideOptions.SourceSoftTimeout.");
+            }
+            else if (!policy.FailSafe)
+            {
+                problems.Add("[Cached] sets SoftTimeoutSeconds, but fail-safe is off for the method, so there is no fallback to answer with: set FailSafeSeconds (or CacheAsideOptions.FailSafeWindow), or remove SoftTimeoutSeconds.");
+            }
+            else
+            {
+                policy = policy with { SoftTimeout = TimeSpan.FromSeconds(soft) };
+            }
+        }
+
+        return policy;
     }
 
     private static TimeSpan? Seconds(double? seconds, string property, string alternative, TimeSpan minimum, List<string> problems)

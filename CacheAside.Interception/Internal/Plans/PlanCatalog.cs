@@ -61,14 +61,15 @@ internal sealed class PlanCatalog
         }
     }
 
-    /// <summary>Gets the longest an entry of any validated method lives in Redis (its TTL with the most jitter).</summary>
+    /// <summary>Gets the longest an entry of any validated method lives in Redis (its TTL with the most jitter, and its fail-safe window).</summary>
     public TimeSpan LongestLifetime
     {
         get
         {
             var reads = _specs.Values.SelectMany(s => s).Where(s => s.Kind == MethodKind.Read).ToList();
-            var longest = reads.Count == 0 ? Options.DefaultTtl : reads.Max(s => s.NullTtl is { } n && n > s.Ttl ? n : s.Ttl);
-            return longest + TimeSpan.FromTicks((long)(longest.Ticks * Options.TtlJitter));
+            return reads.Count == 0
+                ? Options.DefaultTtl + TimeSpan.FromTicks((long)(Options.DefaultTtl.Ticks * Options.TtlJitter))
+                : reads.Max(s => s.Lifetime(Options.TtlJitter));
         }
     }
 
