@@ -19,4 +19,12 @@ public static class ReadShapeExtensions
         ReadShape.Task => await repository.GetByIdAsync(id),
         _ => await repository.GetByIdValueTaskAsync(id),
     };
+
+    /// <summary>Reads a row through the method of the given shape (all three share one key template).</summary>
+    public static async Task<string?> Read(this IRowRepository repository, ReadShape shape, int id) => shape switch
+    {
+        ReadShape.Sync => repository.Get(id),
+        ReadShape.Task => await repository.GetAsync(id),
+        _ => await repository.GetValueTaskAsync(id),
+    };
 }

@@ -210,3 +210,27 @@ internal sealed class InternalRepository : IInternalRepository
 {
     public string Get() => "answer";
 }
+
+public interface INegativeEarlyRefreshBeta
+{
+    [Cached("answer", EarlyRefreshBeta = -1)]
+    string? Get();
+}
+
+public interface INegativeFailSafe
+{
+    [Cached("answer", FailSafeSeconds = -5)]
+    string? Get();
+}
+
+public interface ISoftTimeoutWithoutFailSafe
+{
+    [Cached("answer", SoftTimeoutSeconds = 0.5)]
+    string? Get();
+}
+
+public interface INonPositiveSoftTimeout
+{
+    [Cached("answer", FailSafeSeconds = 60, SoftTimeoutSeconds = 0)]
+    string? Get();
+}

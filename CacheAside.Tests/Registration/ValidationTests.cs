@@ -43,6 +43,10 @@ public sealed class ValidationTests
         yield return Case<IAsyncStreamArgument>("IAsyncStreamArgument.Count(IAsyncEnumerable<int>): [Cached] builds its default key from every argument, but parameter 'values' cannot be part of a key: IAsyncEnumerable<int> is an asynchronous sequence, which a key could only read by consuming it. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
         yield return Case<IIgnoredParameterInTemplate>("IIgnoredParameterInTemplate.Find(string): [Cached] key template \"find:{term}\" names {term}, but parameter 'term' is marked [CacheKeyIgnore]: remove the placeholder, or the attribute.");
         yield return Case<IKeyedBy<int>>("IKeyedBy<int>.Get(int): [Cached] key template \"get:{id}\" does not name the type parameter TKey of IKeyedBy<TKey>, so calls through IKeyedBy<TKey> with different TKey would share a key: add {TKey} to the template.");
+        yield return Case<INegativeEarlyRefreshBeta>("INegativeEarlyRefreshBeta.Get(): [Cached] has EarlyRefreshBeta = -1: set it between 0 (no early refresh) and 100, or leave it unset for CacheAsideOptions.EarlyRefreshBeta (1).");
+        yield return Case<INegativeFailSafe>("INegativeFailSafe.Get(): [Cached] has FailSafeSeconds = -5: set it between 0 (fail-safe off) and 31536000 (365 days), or leave it unset for CacheAsideOptions.FailSafeWindow (00:00:00).");
+        yield return Case<ISoftTimeoutWithoutFailSafe>("ISoftTimeoutWithoutFailSafe.Get(): [Cached] sets SoftTimeoutSeconds, but fail-safe is off for the method, so there is no fallback to answer with: set FailSafeSeconds (or CacheAsideOptions.FailSafeWindow), or remove SoftTimeoutSeconds.");
+        yield return Case<INonPositiveSoftTimeout>("INonPositiveSoftTimeout.Get(): [Cached] has SoftTimeoutSeconds = 0: set a positive number of seconds of at most 86400, or leave it unset for CacheAsideOptions.SourceSoftTimeout.");
         yield return Case<IUnclosedPlaceholder>("IUnclosedPlaceholder.Get(int): [Cached] key template \"product:{id\" has a '{' that is never closed: close the placeholder with '}', or write '{{' for a literal brace.");
     }
 
@@ -92,6 +96,10 @@ public sealed class ValidationTests
     [TestCase("CircuitBreakerMinimumThroughput", "CacheAsideOptions.CircuitBreakerMinimumThroughput is 1: set it to at least 2.")]
     [TestCase("CircuitBreakerSamplingDuration", "CacheAsideOptions.CircuitBreakerSamplingDuration is 00:00:00.1000000: set it between 0.5 seconds and 1 day.")]
     [TestCase("CircuitBreakerBreakDuration", "CacheAsideOptions.CircuitBreakerBreakDuration is 2.00:00:00: set it between 0.5 seconds and 1 day.")]
+    [TestCase("EarlyRefreshBeta", "CacheAsideOptions.EarlyRefreshBeta is 101: set it between 0 (no early refresh) and 100 (the default of 1 is the XFetch paper's).")]
+    [TestCase("FailSafeWindow", "CacheAsideOptions.FailSafeWindow is -00:00:01: set it between zero (fail-safe off) and 365 days.")]
+    [TestCase("FailSafeThrottle", "CacheAsideOptions.FailSafeThrottle is 00:00:00: set it between 1 millisecond and 1 day.")]
+    [TestCase("SourceSoftTimeout", "CacheAsideOptions.SourceSoftTimeout is 00:00:00: set it to a positive time span of at most 1 day, or to Timeout.InfiniteTimeSpan for none.")]
     public void InvalidOption_IsReportedWhenTheContainerIsBuilt(string option, string expected)
     {
         Action<CacheAsideOptions> configure = option switch
@@ -109,6 +117,10 @@ public sealed class ValidationTests
             "CircuitBreakerMinimumThroughput" => o => o.CircuitBreakerMinimumThroughput = 1,
             "CircuitBreakerSamplingDuration" => o => o.CircuitBreakerSamplingDuration = TimeSpan.FromMilliseconds(100),
             "CircuitBreakerBreakDuration" => o => o.CircuitBreakerBreakDuration = TimeSpan.FromDays(2),
+            "EarlyRefreshBeta" => o => o.EarlyRefreshBeta = 101,
+            "FailSafeWindow" => o => o.FailSafeWindow = TimeSpan.FromSeconds(-1),
+            "FailSafeThrottle" => o => o.FailSafeThrottle = TimeSpan.Zero,
+            "SourceSoftTimeout" => o => o.SourceSoftTimeout = TimeSpan.Zero,
             _ => o => o.KeyPrefix = null!,
         };
 

@@ -1,0 +1,146 @@
+using Autofac;
+using CacheAside.Interception;
+using CacheAside.Interception.Internal.Engine;
+using CacheAside.Tests.Fakes;
+using CacheAside.Tests.Infrastructure;
+
+namespace CacheAside.Tests.Freshness;
+
+/// <summary>
+/// Early refresh on real Redis: a hit close to its entry's expiry is answered from the entry at once and
+/// starts one background load under the entry's lease, whose result replaces the entry — once per key
+/// across containers, never waited for, and never stored past an invalidation. The wall clock is shifted
+/// (<see cref="ShiftedClock"/>) to stand close to expiry without waiting for it.
+/// </summary>
+public sealed class EarlyRefreshTests
+{
+    private static readonly TimeSpan s_latency = TimeSpan.FromMilliseconds(20);
+
+    [Test]
+    public async Task AHitCloseToExpiry_IsAnsweredAtOnce_AndItsBackgroundRefreshReplacesTheEntry([Values] ReadShape shape)
+    {
+        var source = new RowSource(s_latency);
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var refreshes = new MetricCapture(CacheAsideDiagnostics.Refreshes);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o => o.TimeProvider = clock);
+        var key = harness.Key("row:1");
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v1"));
+        var stored = EntryHeader.Read(harness.Redis, key)!;
+        Assert.That(stored.LoadMs, Is.GreaterThanOrEqualTo(1), "the entry records how long its load took");
+
+        source.Commit(1, "v2");
+        source.Gate.Close();
+        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        var hit = Task.Run(() => harness.Service.Read(shape, 1));
+
+        Assert.That(hit.Wait(TimeSpan.FromSeconds(10)), Is.True, "the hit did not wait for the refresh, held at the gate");
+        Assert.That(hit.Result, Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.True);
+        Assert.That(source.Gate.WaitForArrival(), Is.True, "the refresh called the source");
+
+        source.Gate.Open();
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, key)?.Json == "\"v2\""), Is.True, "the refreshed value replaced the entry");
+        Assert.That(Eventually.True(() => refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, "stored") == 1), Is.True);
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v2"));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.False, "the new entry is fresh for its whole time to live again");
+        Assert.That(source.Loads, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task TheRule_DecidesWithTheEntrysOwnLoadTime()
+    {
+        var source = new RowSource(TimeSpan.FromMilliseconds(100));
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o => o.TimeProvider = clock);
+        var engine = harness.Container.Resolve<CacheEngine>();
+        await harness.Service.GetAsync(1);
+        var stored = EntryHeader.Read(harness.Redis, harness.Key("row:1"))!;
+
+        // One second before expiry: −ln(1 − 0) = 0 never reaches it; −ln(1e-9) · Δ ≈ 20.7 · 100 ms does.
+        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs - 1000);
+        engine.NextRandom = () => 0;
+        await harness.Service.GetAsync(1);
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.False);
+
+        engine.NextRandom = () => 1 - 1e-9;
+        await harness.Service.GetAsync(1);
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.True);
+        Assert.That(Eventually.True(() => source.Loads == 2 && !engine.Refreshing(harness.Key("row:1"))), Is.True);
+    }
+
+    [Test]
+    public async Task ManyHitsInTwoContainers_RefreshTheKeyOnce()
+    {
+        var source = new RowSource(s_latency);
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var refreshes = new MetricCapture(CacheAsideDiagnostics.Refreshes);
+        using var first = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.EndpointsOf(Topology.Single), o => o.TimeProvider = clock);
+        using var second = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.EndpointsOf(Topology.Single), o =>
+        {
+            o.KeyPrefix = first.Prefix;
+            o.TimeProvider = clock;
+        });
+        await first.Service.GetAsync(1);
+        var stored = EntryHeader.Read(first.Redis, first.Key("row:1"))!;
+        source.Gate.Close();
+        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+
+        var hits = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).Service.GetAsync(1))));
+
+        Assert.That(hits, Is.All.EqualTo("v1"), "every hit was answered from the entry while the refresh was held");
+        Assert.That(source.Gate.WaitForArrival(), Is.True);
+        Assert.That(Eventually.True(() => refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, "busy") >= 1), Is.True, "the container without the lease gave its refresh up");
+        source.Gate.Open();
+        Assert.That(Eventually.True(() => refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, "stored") == 1), Is.True);
+        Assert.That(source.Loads, Is.EqualTo(2), "the first load and one refresh, across both containers");
+    }
+
+    [Test]
+    public async Task AnInvalidationDuringARefresh_VoidsItsStore()
+    {
+        var source = new RowSource(s_latency);
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var refreshes = new MetricCapture(CacheAsideDiagnostics.Refreshes);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o => o.TimeProvider = clock);
+        var key = harness.Key("row:1");
+        await harness.Service.GetAsync(1);
+        var stored = EntryHeader.Read(harness.Redis, key)!;
+        source.Gate.Close();
+        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
+        Assert.That(source.Gate.WaitForArrival(), Is.True, "the refresh read v1 and is held");
+
+        await harness.Service.SetAsync(1, "v2");
+        source.Gate.Open();
+
+        Assert.That(Eventually.True(() => refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, "refused") == 1), Is.True);
+        Assert.That(EntryHeader.Read(harness.Redis, key), Is.Null, "the refresh, begun before the write, stored nothing");
+        Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v2"));
+    }
+
+    [Test]
+    public async Task WithEarlyRefreshOff_AHitAtExpiryRefreshesNothing()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.EarlyRefreshBeta = 0;
+        });
+        await harness.Service.GetAsync(1);
+        clock.Offset = TimeSpan.FromSeconds(60);
+
+        Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.False);
+        await Task.Delay(100);
+        Assert.That(source.Loads, Is.EqualTo(1));
+    }
+}

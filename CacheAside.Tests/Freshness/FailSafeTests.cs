@@ -1,0 +1,152 @@
+using CacheAside.Interception;
+using CacheAside.Tests.Fakes;
+using CacheAside.Tests.Infrastructure;
+
+namespace CacheAside.Tests.Freshness;
+
+/// <summary>
+/// Fail-safe on real Redis: past its time to live an entry is kept for the window, and when the source then
+/// throws, the caller gets the last value, flagged stale — never a value past the window, never one an
+/// invalidation removed; without a value the source's exception reaches the caller unchanged. The wall clock
+/// is shifted (<see cref="ShiftedClock"/>) past expiry, while Redis keeps the entry in real time.
+/// </summary>
+public sealed class FailSafeTests
+{
+    private static readonly TimeSpan s_window = TimeSpan.FromSeconds(60);
+
+    [Test]
+    public async Task SourceThrowsAfterExpiry_TheLastValueIsServedFlaggedStale_AndKeptForTheThrottle([Values] ReadShape shape)
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var stale = new MetricCapture(CacheAsideDiagnostics.StaleServed);
+        using var harness = Create(source, clock);
+        var key = harness.Key("row:1");
+        await harness.Service.Read(shape, 1);
+        Assert.That(harness.Redis.KeyTimeToLive(key), Is.GreaterThan(TimeSpan.FromSeconds(100)), "the entry lives its time to live and the window");
+
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.Commit(1, "v2");
+        source.FailNext(1);
+        var served = await harness.Service.Read(shape, 1);
+
+        Assert.That(served, Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.TargetFailed));
+        Assert.That(stale.Count(CacheAsideDiagnostics.ReasonTag, "source_failed"), Is.EqualTo(1));
+        Assert.That(source.Loads, Is.EqualTo(2));
+
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, key)?.ExpiredAtMs != 0), Is.True, "the loader kept the fallback for the throttle");
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale), "a hit on the kept fallback is flagged stale too");
+        Assert.That(source.Loads, Is.EqualTo(2), "within the throttle the failing source is not asked again");
+
+        clock.Offset = TimeSpan.FromSeconds(63);
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v2"), "after the throttle the source is asked, and it answers again");
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Miss));
+        Assert.That(EntryHeader.Read(harness.Redis, key)!.ExpiredAtMs, Is.Zero);
+    }
+
+    [Test]
+    public async Task SourceThrowsWithNoValueStored_TheExceptionReachesTheCaller()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        source.FailNext(1);
+        using var harness = Create(source, new ShiftedClock());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Service.GetAsync(1));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.Stale), Is.False);
+    }
+
+    [Test]
+    public async Task AnInvalidation_RemovesTheFallback()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = Create(source, clock);
+        await harness.Service.GetAsync(1);
+
+        await harness.Service.SetAsync(1, "v2");
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.FailNext(1);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Service.GetAsync(1), "v1 was invalidated: it is never served again");
+    }
+
+    [Test]
+    public async Task TheWindow_BoundsTheAgeOfAServedValue()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = Create(source, clock);
+        await harness.Service.GetAsync(1);
+
+        clock.Offset = TimeSpan.FromSeconds(60) + s_window + TimeSpan.FromSeconds(1);
+        source.FailNext(1);
+
+        Assert.That(await harness.Redis.KeyExistsAsync(harness.Key("row:1")), Is.True, "Redis still holds it");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Service.GetAsync(1), "loaded more than the time to live and the window ago: never served");
+    }
+
+    [Test]
+    public async Task CallersSharingAFailedLoad_EachGetTheValueTheirOwnReadFound()
+    {
+        var source = new RowSource(TimeSpan.FromMilliseconds(50));
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = Create(source, clock);
+        await harness.Service.GetAsync(1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.FailNext(1);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => harness.Service.GetAsync(1))));
+
+        Assert.That(results, Is.All.EqualTo("v1"));
+        Assert.That(source.Loads, Is.EqualTo(2), "one load for all twenty, which failed");
+    }
+
+    [Test]
+    public async Task FailSafeIsOff_TheSourcesExceptionReachesTheCallerAfterExpiry()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o => o.TimeProvider = clock);
+        await harness.Service.GetAsync(1);
+        Assert.That(harness.Redis.KeyTimeToLive(harness.Key("row:1")), Is.LessThanOrEqualTo(TimeSpan.FromSeconds(60)), "without fail-safe an entry lives its time to live");
+        await harness.Redis.KeyDeleteAsync(harness.Key("row:1"));
+        source.FailNext(1);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Service.GetAsync(1));
+    }
+
+    [Test]
+    public async Task PerMethod_FailSafeAppliesToTheMethodThatAsksForIt()
+    {
+        var feed = new PriceFeed();
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IPriceFeed>.Create(feed, o => o.TimeProvider = clock);
+        await harness.Service.PriceAsync("ACME");
+        await harness.Service.VolumeAsync("ACME");
+        Assert.That(harness.Redis.KeyTimeToLive(harness.Key("price:ACME")), Is.GreaterThan(TimeSpan.FromSeconds(300)));
+
+        feed.Down = true;
+        clock.Offset = TimeSpan.FromSeconds(61);
+        await harness.Redis.KeyDeleteAsync(harness.Key("volume:ACME"));
+
+        Assert.That(await harness.Service.PriceAsync("ACME"), Is.EqualTo(100m));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.Stale), Is.True);
+        await Assert.ThrowsAsync<TimeoutException>(() => harness.Service.VolumeAsync("ACME"));
+    }
+
+    private static CacheAsideHarness<IRowRepository> Create(RowSource source, ShiftedClock clock) =>
+        CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+        });
+}

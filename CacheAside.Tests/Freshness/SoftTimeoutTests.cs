@@ -1,0 +1,107 @@
+using CacheAside.Interception;
+using CacheAside.Tests.Fakes;
+using CacheAside.Tests.Infrastructure;
+
+namespace CacheAside.Tests.Freshness;
+
+/// <summary>
+/// The soft timeout: a caller with a fail-safe fallback waits for a hanging source only so long, then gets
+/// the fallback; the load goes on in the background and stores its late result under its lease.
+/// </summary>
+public sealed class SoftTimeoutTests
+{
+    [Test]
+    public async Task AHangingSource_AnswersWithTheFallbackWithinTheTimeout_AndTheLateResultIsStored([Values] ReadShape shape)
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var stale = new MetricCapture(CacheAsideDiagnostics.StaleServed);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = TimeSpan.FromSeconds(60);
+            o.SourceSoftTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        var key = harness.Key("row:1");
+        await harness.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.Commit(1, "v2");
+        source.Gate.Close();
+
+        var call = Task.Run(() => harness.Service.Read(shape, 1));
+
+        Assert.That(call.Wait(TimeSpan.FromSeconds(10)), Is.True, "the caller was answered while the source still hung");
+        Assert.That(call.Result, Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.SoftTimedOut));
+        Assert.That(harness.Observer.Last.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(150)), "it waited for the soft timeout first");
+        Assert.That(stale.Count(CacheAsideDiagnostics.ReasonTag, "soft_timeout"), Is.EqualTo(1));
+
+        source.Gate.Open();
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, key) is { Json: "\"v2\"", ExpiredAtMs: 0 }), Is.True, "the late load stored its result");
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v2"));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        Assert.That(source.Loads, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task WithoutAFallback_ACallerWaitsForTheSource()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.FailSafeWindow = TimeSpan.FromSeconds(60);
+            o.SourceSoftTimeout = TimeSpan.FromMilliseconds(100);
+        });
+        source.Gate.Close();
+
+        var call = harness.Service.GetAsync(1);
+        Assert.That(source.Gate.WaitForArrival(), Is.True);
+        await Task.Delay(300);
+        Assert.That(call.IsCompleted, Is.False, "nothing to answer with: the caller waits");
+
+        source.Gate.Open();
+        Assert.That(await call, Is.EqualTo("v1"));
+    }
+
+    [Test]
+    public async Task PerMethod_SoftTimeout_AnswersFromTheFallback()
+    {
+        var feed = new PriceFeed();
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IPriceFeed>.Create(feed, o => o.TimeProvider = clock);
+        await harness.Service.PriceAsync("ACME");
+        clock.Offset = TimeSpan.FromSeconds(61);
+        feed.Price = 101m;
+        var hang = new TaskCompletionSource();
+        using var slow = new SlowFeed(feed, hang.Task);
+        using var slowHarness = CacheAsideHarness<IPriceFeed>.Create(slow, o =>
+        {
+            o.TimeProvider = clock;
+            o.KeyPrefix = harness.Prefix;
+        });
+
+        Assert.That(await slowHarness.Service.PriceAsync("ACME"), Is.EqualTo(100m));
+        Assert.That(slowHarness.Observer.Last.Details.HasFlag(CacheEventDetails.SoftTimedOut), Is.True);
+        hang.SetResult();
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, harness.Key("price:ACME"))?.Json == "101"), Is.True);
+    }
+
+    /// <summary>The feed, answering only once <c>release</c> completes.</summary>
+    private sealed class SlowFeed(PriceFeed inner, Task release) : IPriceFeed, IDisposable
+    {
+        public async Task<decimal> PriceAsync(string symbol)
+        {
+            await release;
+            return await inner.PriceAsync(symbol);
+        }
+
+        public Task<long> VolumeAsync(string symbol) => inner.VolumeAsync(symbol);
+
+        public void Dispose()
+        {
+        }
+    }
+}
