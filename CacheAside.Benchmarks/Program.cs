@@ -13,6 +13,8 @@ switch (args.FirstOrDefault())
         return ObserverCost.Run(args[1..]);
     case "stale-set":
         return await StaleSet.RunAsync(args[1..]);
+    case "freshness":
+        return await Freshness.RunAsync(args[1..]);
     case "stampede":
         return await Stampede.RunAsync(args[1..]);
     case "hit-overhead":
@@ -26,6 +28,6 @@ switch (args.FirstOrDefault())
     case "key-rendering":
         return KeyRendering.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | chaos [scenario] | compare [--reps N] [--only name] | hit-overhead | allocations");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | freshness [--seconds N] | chaos [scenario] | compare [--reps N] [--only name] | hit-overhead | allocations");
         return 2;
 }
