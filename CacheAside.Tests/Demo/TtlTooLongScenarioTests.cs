@@ -17,12 +17,13 @@ public sealed class TtlTooLongScenarioTests
         Assert.That(write is { BypassedInterface: true, Outcome: CallOutcome.NotInvalidated }, Is.True);
         Assert.That(write.Key, Is.EqualTo(calls[0].Key), "the write names the entry it left in place");
         var afterWrite = calls.Where(c => c.Index > write.Index).ToList();
-        var refreshed = afterWrite.First(c => c.Outcome != CallOutcome.Hit);
+        var refreshed = afterWrite.First(c => c.Outcome != CallOutcome.Hit || !c.Stale);
         var stale = afterWrite.TakeWhile(c => c != refreshed).ToList();
         Assert.That(stale, Is.Not.Empty, "the cache served the old price after the database changed");
         Assert.That(stale.Select(c => (c.Stale, c.Outcome, c.Value!.Version)), Is.All.EqualTo((true, CallOutcome.Hit, 1)), "each read of the old row is a hit, marked stale");
-        Assert.That(refreshed.Outcome, Is.EqualTo(CallOutcome.Miss));
-        Assert.That(refreshed.Value, Is.EqualTo(write.Value), "once the entry expired, the read returned the database's row");
+        // A miss once the entry expired — or, when a read just before expiry refreshed it early, a hit on the new row.
+        Assert.That(refreshed.Outcome, Is.AnyOf(CallOutcome.Miss, CallOutcome.Hit));
+        Assert.That(refreshed.Value, Is.EqualTo(write.Value), "once the entry expired or was refreshed, the read returned the database's row");
         Assert.That(refreshed.StartedAtMs - calls[0].StartedAtMs, Is.GreaterThanOrEqualTo(800), "the entry lived for its TTL");
         Assert.That(afterWrite.SkipWhile(c => c != refreshed).Select(c => c.Stale), Is.All.False);
         Assert.That(afterWrite.SkipWhile(c => c != refreshed).Count(), Is.EqualTo(3), "two more reads after the first fresh one");
