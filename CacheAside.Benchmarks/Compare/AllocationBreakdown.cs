@@ -31,8 +31,8 @@ internal static class AllocationBreakdown
         await Measure("full Task<T> hit through the proxy", n, async () => await quotes.GetAsync(1));
         await Measure("full sync hit through the proxy", n, () => { quotes.Get(1); return Task.CompletedTask; });
         await Measure("key rendering (Keys.Build of the template)", n, () => { engine.Keys.Build("q:1"); return Task.CompletedTask; });
-        await Measure("store GET, awaited with the budget", n, async () => await engine.Store.GetAsync(key, false, TimeSpan.FromMilliseconds(50)));
-        await Measure("store GET, sync mode", n, () => { _ = engine.Store.GetAsync(key, true, TimeSpan.FromMilliseconds(50)).AsTask().Result; return Task.CompletedTask; });
+        await Measure("store GET, awaited with the budget", n, async () => await engine.Store.GetAsync(key, false, TimeSpan.FromMilliseconds(50), TimeProvider.System.GetTimestamp()));
+        await Measure("store GET, sync mode", n, () => { _ = engine.Store.GetAsync(key, true, TimeSpan.FromMilliseconds(50), TimeProvider.System.GetTimestamp()).AsTask().Result; return Task.CompletedTask; });
         await Measure("raw StringGetAsync", n, async () => await connection.GetDatabase().StringGetAsync(key));
         await Measure("entry decode (header + JSON)", n, () => { codec.Decode(entry, long.MinValue, out _, out _, out _); return Task.CompletedTask; });
         return 0;

@@ -63,10 +63,10 @@ internal sealed class ReadPlan<T> : MethodPlan
         switch (Spec.Shape)
         {
             case ReturnShape.TaskOfT:
-                invocation.ReturnValue = Engine.ReadAsync(this, call, sync: false).AsTask();
+                invocation.ReturnValue = Engine.ReadAsync(this, call, sync: false);
                 break;
             case ReturnShape.ValueTaskOfT:
-                invocation.ReturnValue = Engine.ReadAsync(this, call, sync: false).Preserve();
+                invocation.ReturnValue = new ValueTask<T>(Engine.ReadAsync(this, call, sync: false));
                 break;
             default:
                 invocation.ReturnValue = Engine.Read(this, call);

@@ -16,8 +16,8 @@ namespace CacheAside.Interception.Internal.Redis;
 /// Only <see cref="ReplyStatus.Failed"/> outcomes count: a reply about one command's data (<c>OOM</c>,
 /// <c>WRONGTYPE</c>) means Redis is up, and one method's data must never switch the cache off for others.
 /// Nothing here waits on anything: state changes are reported inline, on the thread that caused them, so
-/// the breaker works the same for synchronous callers on a starved thread pool. The closed path is a
-/// timestamp read and one interlocked increment.
+/// the breaker works the same for synchronous callers on a starved thread pool. The closed path is one
+/// interlocked increment.
 /// </remarks>
 internal sealed class CircuitBreaker
 {
@@ -112,8 +112,12 @@ internal sealed class CircuitBreaker
         return true;
     }
 
-    /// <summary>Reports that a command Redis answered (any answer, errors about data included).</summary>
-    public void Succeeded(bool probe)
+    /// <summary>
+    /// Reports that a command Redis answered (any answer, errors about data included), counted in the slice
+    /// of the window it was sent in (<paramref name="sent"/>, a timestamp): at most a budget earlier than
+    /// now, and a clock read fewer per command.
+    /// </summary>
+    public void Succeeded(bool probe, long sent)
     {
         if (probe)
         {
@@ -133,7 +137,7 @@ internal sealed class CircuitBreaker
             Volatile.Write(ref _consecutiveFailures, 0);
         }
 
-        Current().AddSuccess();
+        Current(sent).AddSuccess();
     }
 
     /// <summary>Reports that Redis failed a command (connection, timeout, unavailability reply).</summary>
@@ -152,7 +156,7 @@ internal sealed class CircuitBreaker
             Volatile.Write(ref _firstFailureInRow, now);
         }
 
-        var bucket = Current();
+        var bucket = Current(now);
         bucket.AddFailure();
         if (Volatile.Read(ref _state) != Closed)
         {
@@ -202,15 +206,17 @@ internal sealed class CircuitBreaker
         return total >= _minimumThroughput && failures >= _failureRatio * total;
     }
 
-    private Bucket Current()
+    private Bucket Current(long timestamp)
     {
-        var epoch = _time.GetTimestamp() / _bucketTicks;
+        var epoch = timestamp / _bucketTicks;
         var bucket = _buckets[(int)(epoch % Buckets)];
-        if (bucket.Epoch != epoch)
+
+        // A slow answer sent a whole window ago counts in the newer slice that took its place, never resets it.
+        if (bucket.Epoch < epoch)
         {
             lock (_lock)
             {
-                if (bucket.Epoch != epoch)
+                if (bucket.Epoch < epoch)
                 {
                     bucket.Reset(epoch);
                 }

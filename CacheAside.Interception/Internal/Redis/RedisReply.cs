@@ -27,14 +27,13 @@ internal enum ReplyStatus
 /// <summary>The outcome of one command: a status, the answer when Redis gave one, the error when not.</summary>
 internal readonly struct RedisReply
 {
-    private RedisReply(ReplyStatus status, RedisValue value, RedisResult? result, Exception? error, long elapsedTicks, Lease<byte>? lease = null)
+    private RedisReply(ReplyStatus status, RedisValue value, RedisResult? result, Exception? error, Lease<byte>? lease = null)
     {
         Status = status;
         Value = value;
         Lease = lease;
         Result = result;
         Error = error;
-        ElapsedTicks = elapsedTicks;
     }
 
     public ReplyStatus Status { get; }
@@ -54,19 +53,16 @@ internal readonly struct RedisReply
     /// <summary>Gets the error when the status is not <see cref="ReplyStatus.Ok"/>; for <see cref="ReplyStatus.Skipped"/>, why.</summary>
     public Exception? Error { get; }
 
-    /// <summary>Gets how long the caller waited for Redis, in <see cref="TimeProvider"/> timestamp ticks.</summary>
-    public long ElapsedTicks { get; }
-
     public bool IsOk => Status == ReplyStatus.Ok;
 
     /// <summary>Gets whether Redis could not be used at all (failed or skipped), as opposed to answering.</summary>
     public bool Unavailable => Status is ReplyStatus.Failed or ReplyStatus.Skipped;
 
-    public static RedisReply Answered(RedisValue value, long elapsedTicks) => new(ReplyStatus.Ok, value, null, null, elapsedTicks);
+    public static RedisReply Answered(RedisValue value) => new(ReplyStatus.Ok, value, null, null);
 
-    public static RedisReply Answered(Lease<byte>? lease, long elapsedTicks) => new(ReplyStatus.Ok, RedisValue.Null, null, null, elapsedTicks, lease);
+    public static RedisReply Answered(Lease<byte>? lease) => new(ReplyStatus.Ok, RedisValue.Null, null, null, lease);
 
-    public static RedisReply Answered(RedisResult result, long elapsedTicks) => new(ReplyStatus.Ok, RedisValue.Null, result, null, elapsedTicks);
+    public static RedisReply Answered(RedisResult result) => new(ReplyStatus.Ok, RedisValue.Null, result, null);
 
-    public static RedisReply Failure(ReplyStatus status, Exception error, long elapsedTicks) => new(status, RedisValue.Null, null, error, elapsedTicks);
+    public static RedisReply Failure(ReplyStatus status, Exception error) => new(status, RedisValue.Null, null, error);
 }

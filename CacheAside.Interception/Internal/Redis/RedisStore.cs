@@ -53,16 +53,20 @@ internal sealed class RedisStore : IDisposable
     public void Dispose() => _clock.Dispose();
 
     /// <summary><c>GET key</c>: the hit path, one command, no script; the value comes in pooled memory (<see cref="RedisReply.Lease"/>).</summary>
-    public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget) =>
-        Complete(Send(static (db, k) => db.StringGetLeaseAsync(k), _reads, key, budget), sync, budget);
+    /// <param name="key">The entry's key.</param>
+    /// <param name="sync">Whether to wait in the mode that completes synchronously.</param>
+    /// <param name="budget">How long to wait for the answer.</param>
+    /// <param name="started">When the budget began, a <see cref="TimeProvider"/> timestamp: the call's start.</param>
+    public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget, long started) =>
+        Complete(Send(static (db, k) => db.StringGetLeaseAsync(k), _reads, key, started), sync, budget);
 
     /// <summary><c>SET key value PX ttl</c>, replacing whatever the key holds: the store when leases are off.</summary>
     public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>
-        Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl)), budget), sync, budget);
+        Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl)), _time.GetTimestamp()), sync, budget);
 
     /// <summary>Runs one of CacheAside's Lua scripts on the keys of one hash slot.</summary>
     public ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget) =>
-        Complete(SendScript(script, keys, values, budget), sync, budget);
+        Complete(SendScript(script, keys, values), sync, budget);
 
     /// <summary>
     /// Runs <paramref name="script"/> once per hash slot of <paramref name="keys"/>, with that slot's keys
@@ -81,7 +85,7 @@ internal sealed class RedisStore : IDisposable
         var sent = new Sent<RedisResult>[groups.Count];
         for (var i = 0; i < groups.Count; i++)
         {
-            sent[i] = SendScript(script, groups[i], values, budget);
+            sent[i] = SendScript(script, groups[i], values);
         }
 
         var worst = default(RedisReply);
@@ -109,7 +113,7 @@ internal sealed class RedisStore : IDisposable
         {
             // ExecuteAsync, not KeyDeleteAsync, so the reply is a RedisResult that Complete knows: no
             // continuation (which would need the thread pool) between the reply and a synchronous waiter.
-            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i], budget);
+            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i], _time.GetTimestamp());
         }
 
         var worst = default(RedisReply);
@@ -128,19 +132,18 @@ internal sealed class RedisStore : IDisposable
     /// <summary>A time to live as Redis takes it: whole milliseconds, never rounded down to zero.</summary>
     public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 
-    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, TimeSpan budget) =>
-        Send(static (db, s) => db.ScriptEvaluateAsync(s.script, s.keys, s.values), _writes, (script, keys, values), budget);
+    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values) =>
+        Send(static (db, s) => db.ScriptEvaluateAsync(s.script, s.keys, s.values), _writes, (script, keys, values), _time.GetTimestamp());
 
-    /// <summary>Issues one command unless the breaker or the spent budget says not to; never throws.</summary>
+    /// <summary>Issues one command, whose budget began at <paramref name="started"/>, unless the breaker says not to; never throws.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every Redis failure becomes a reply; none may reach the caller.")]
-    private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state, TimeSpan budget)
+    private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state, long started)
     {
         if (!_breaker.TryAcquire(out var probe))
         {
-            return new(null, RedisReply.Failure(ReplyStatus.Skipped, RedisErrors.CircuitOpen, 0), false, 0);
+            return new(null, RedisReply.Failure(ReplyStatus.Skipped, RedisErrors.CircuitOpen), false, 0);
         }
 
-        var started = _time.GetTimestamp();
         try
         {
             return new(command(connection.GetDatabase(_database), state), default, probe, started);
@@ -183,18 +186,17 @@ internal sealed class RedisStore : IDisposable
         return _clock.Rent().Start(this, pending, sent.Probe, sent.Started, budget);
     }
 
-    /// <summary>What a command that answered in time came back with, recorded in the breaker.</summary>
+    /// <summary>What a command sent at <paramref name="started"/> and answered in time came back with, recorded in the breaker.</summary>
     internal RedisReply Finish(Task done, bool probe, long started)
     {
         if (done.IsCompletedSuccessfully)
         {
-            _breaker.Succeeded(probe);
-            var elapsed = _time.GetTimestamp() - started;
+            _breaker.Succeeded(probe, started);
             return done switch
             {
-                Task<Lease<byte>?> lease => RedisReply.Answered(lease.Result, elapsed),
-                Task<RedisValue> value => RedisReply.Answered(value.Result, elapsed),
-                Task<RedisResult> result => RedisReply.Answered(result.Result, elapsed),
+                Task<Lease<byte>?> lease => RedisReply.Answered(lease.Result),
+                Task<RedisValue> value => RedisReply.Answered(value.Result),
+                Task<RedisResult> result => RedisReply.Answered(result.Result),
                 _ => throw new InvalidOperationException("Unexpected Redis result type."),
             };
         }
@@ -212,10 +214,10 @@ internal sealed class RedisStore : IDisposable
         }
         else
         {
-            _breaker.Succeeded(probe);
+            _breaker.Succeeded(probe, started);
         }
 
-        return RedisReply.Failure(status, error, _time.GetTimestamp() - started);
+        return RedisReply.Failure(status, error);
     }
 
     /// <summary>A command that did not answer within its budget: a failure, and the command goes on unwatched.</summary>
