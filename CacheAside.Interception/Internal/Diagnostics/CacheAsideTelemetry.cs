@@ -32,14 +32,17 @@ internal sealed class CacheAsideTelemetry
 
     public long Start() => _time.GetTimestamp();
 
+    /// <summary>A call ended. Its duration is read off the clock only when something records it.</summary>
     public void Completed(CacheOperation operation, string method, string key, CacheOutcome outcome, long started, CacheEventDetails flags)
     {
-        var elapsed = _time.GetElapsedTime(started);
-        Record(operation, method, outcome, elapsed);
-        if (Tracing is { } tracing && CacheAsideTracing.Source.HasListeners())
+        if (!Listening(out var metrics, out var tracing))
         {
-            tracing.Completed(operation, method, key, null, outcome, flags, elapsed);
+            return;
         }
+
+        var elapsed = _time.GetElapsedTime(started);
+        Record(operation, method, outcome, elapsed, metrics);
+        tracing?.Completed(operation, method, key, null, outcome, flags, elapsed);
 
         if (Logger.IsEnabled(LogLevel.Trace))
         {
@@ -54,13 +57,14 @@ internal sealed class CacheAsideTelemetry
 
     public void Completed(CacheOperation operation, string method, string[] keys, CacheOutcome outcome, long started, CacheEventDetails flags)
     {
-        var elapsed = _time.GetElapsedTime(started);
-        Record(operation, method, outcome, elapsed);
-        if (Tracing is { } tracing && CacheAsideTracing.Source.HasListeners())
+        if (!Listening(out var metrics, out var tracing))
         {
-            tracing.Completed(operation, method, null, keys, outcome, flags, elapsed);
+            return;
         }
 
+        var elapsed = _time.GetElapsedTime(started);
+        Record(operation, method, outcome, elapsed, metrics);
+        tracing?.Completed(operation, method, null, keys, outcome, flags, elapsed);
         if (_observers.Length > 0)
         {
             Notify(new CacheAsideEvent(operation, method, keys, outcome, elapsed, flags));
@@ -268,9 +272,20 @@ internal sealed class CacheAsideTelemetry
         }
     }
 
-    private void Record(CacheOperation operation, string method, CacheOutcome outcome, TimeSpan elapsed)
+    /// <summary>
+    /// Whether anything records a completed call — metrics, spans, the debug log, observers. Nobody
+    /// listening, a call costs no clock read at its end.
+    /// </summary>
+    private bool Listening(out bool metrics, out CacheAsideTracing? tracing)
     {
-        if (CacheAsideMetrics.Calls.Enabled || CacheAsideMetrics.CallDuration.Enabled)
+        metrics = CacheAsideMetrics.Calls.Enabled || CacheAsideMetrics.CallDuration.Enabled;
+        tracing = Tracing is { } spans && CacheAsideTracing.Source.HasListeners() ? spans : null;
+        return metrics || tracing is not null || _observers.Length > 0 || Logger.IsEnabled(LogLevel.Debug);
+    }
+
+    private void Record(CacheOperation operation, string method, CacheOutcome outcome, TimeSpan elapsed, bool metrics)
+    {
+        if (metrics)
         {
             var tags = new TagList
             {
