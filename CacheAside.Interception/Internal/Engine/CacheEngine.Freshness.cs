@@ -70,6 +70,12 @@ internal sealed partial class CacheEngine
             return false;
         }
 
+        return StartRefresh(plan, call);
+    }
+
+    /// <summary>Starts the background refresh of <paramref name="call"/>'s entry, unless one already runs here; apart, so that a hit that starts none allocates no closure.</summary>
+    private bool StartRefresh<T>(ReadPlan<T> plan, ReadCall call)
+    {
         var flight = new Flight<T>(call.Key, _refreshes, cancellable: false);
         if (!_refreshes.TryAdd(call.Key, flight))
         {
@@ -77,8 +83,7 @@ internal sealed partial class CacheEngine
         }
 
         flight.Join();
-        var refresh = call;
-        _ = Task.Run(() => RefreshAsync(flight, plan, refresh));
+        _ = Task.Run(() => RefreshAsync(flight, plan, call));
         return true;
     }
 
