@@ -6,8 +6,8 @@ namespace CacheAside.Benchmarks.Compare;
 
 /// <summary>
 /// What a cached read costs, CacheAside against the pattern written by hand and against the peers, on one
-/// private Redis and one shared multiplexer, in one process: contenders interleaved, each figure taken in
-/// every repetition and divided by the hand-written pattern's of the same repetition. Sequential hit
+/// private Redis and one shared multiplexer, in one process: contenders taking turns in short blocks, each
+/// figure taken in every repetition and divided by the hand-written pattern's of the same repetition. Sequential hit
 /// latency, 32-caller throughput, bytes allocated per hit (process-wide, since continuations run on other
 /// threads), and Redis commands per hit (<c>INFO commandstats</c>).
 /// </summary>
@@ -15,34 +15,46 @@ internal static class Compare
 {
     private const int Keys = 1000;
     private const int Callers = 32;
+    private const int Blocks = 20;
+    private const int Slices = 6;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var repetitions = Stats.Option(args, "--reps", 3);
         var calls = Stats.Option(args, "--calls", 20_000);
         var seconds = Stats.Option(args, "--seconds", 3);
+        var warmup = Stats.Option(args, "--warmup", 2);
         using var redis = RedisServer.Start();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",allowAdmin=true");
         var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-        var contenders = Contender.All(connection).Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase) || c.Name.StartsWith("hand-written (", StringComparison.Ordinal)).ToList();
+        // --only a,b: the contenders whose names contain one of these, and the hand-written baseline.
+        var wanted = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var contenders = Contender.All(connection).Where(c => wanted is null || wanted.Any(w => c.Name.Contains(w, StringComparison.OrdinalIgnoreCase)) || c.Name.StartsWith("hand-written (", StringComparison.Ordinal)).ToList();
         try
         {
+            // Warm: every key stored, then each contender run alone, sequentially and concurrently, long enough
+            // for the JIT's tiers to settle on its code paths (tier-1 code replaces instrumented code only after
+            // the calls have been counted, which takes seconds on a busy two-core machine).
             foreach (var contender in contenders)
             {
                 for (var id = 0; id < Keys; id++)
                 {
                     await contender.ReadAsync(id);
                 }
+
+                for (var i = 0; i < 5 * Keys; i++)
+                {
+                    await contender.ReadAsync(i % Keys);
+                }
+
+                await ThroughputAsync(contender, TimeSpan.FromSeconds(warmup));
             }
 
-            Console.WriteLine($"Compare: hits of a {System.Text.Json.JsonSerializer.Serialize(Quote.For(1)).Length}-byte JSON value over {Keys} warm keys; {calls} sequential hits and {seconds} s of {Callers} concurrent callers per contender and repetition, {repetitions} repetitions interleaved; {Environment.ProcessorCount} cores, .NET {Environment.Version}, redis-server on loopback.");
+            Console.WriteLine($"Compare: hits of a {System.Text.Json.JsonSerializer.Serialize(Quote.For(1)).Length}-byte JSON value over {Keys} warm keys; per contender and repetition {calls} sequential hits in {Blocks} blocks and {seconds} s of {Callers} concurrent callers in {Slices} slices, the contenders taking turns block by block and slice by slice; {repetitions} repetitions; {Environment.ProcessorCount} cores, .NET {Environment.Version}, redis-server on loopback.");
             var results = new List<Result>();
             for (var repetition = 1; repetition <= repetitions; repetition++)
             {
-                foreach (var contender in repetition % 2 == 1 ? contenders : Enumerable.Reverse(contenders))
-                {
-                    results.Add(await MeasureAsync(contender, repetition, calls, seconds, redis, connection));
-                }
+                results.AddRange(await MeasureAsync(contenders, repetition, calls, seconds, connection));
             }
 
             Print(results, repetitions);
@@ -58,38 +70,91 @@ internal static class Compare
         return 0;
     }
 
-    private static async Task<Result> MeasureAsync(Contender contender, int repetition, int calls, int seconds, RedisServer redis, ConnectionMultiplexer connection)
+    /// <summary>
+    /// One repetition. The machine's speed drifts over seconds (other tenants, frequency, the thread pool's
+    /// size), so the contenders take turns in short blocks — sequential hits in blocks, throughput in slices,
+    /// each turn in the reverse order of the one before — and every contender sees the same drift.
+    /// </summary>
+    private static async Task<List<Result>> MeasureAsync(List<Contender> contenders, int repetition, int calls, int seconds, ConnectionMultiplexer connection)
     {
-        // Unmeasured first: the code paths compiled and warm, in this repetition's order.
-        for (var i = 0; i < calls / 10; i++)
-        {
-            await contender.ReadAsync(i % Keys);
-        }
-
         var server = connection.GetServer(connection.GetEndPoints()[0]);
-        var commandsBefore = await CommandsAsync(server);
-        var latencies = new double[calls];
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        for (var i = 0; i < calls; i++)
+        var perBlock = Math.Max(1, calls / Blocks);
+        var latencies = contenders.Select(_ => new List<double>(calls)).ToArray();
+        var allocated = new long[contenders.Count];
+        var commands = new long[contenders.Count];
+        var hits = new long[contenders.Count];
+        var ops = new long[contenders.Count];
+        var elapsed = new double[contenders.Count];
+        var cpu = new double[contenders.Count];
+
+        // Unmeasured first: the code paths compiled and warm.
+        foreach (var contender in contenders)
         {
-            var started = Stopwatch.GetTimestamp();
-            await contender.ReadAsync(i % Keys);
-            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            for (var i = 0; i < perBlock; i++)
+            {
+                await contender.ReadAsync(i % Keys);
+            }
         }
 
-        var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)calls;
-        // The INFO call itself and the heartbeats of the multiplexer are not the contender's.
-        var commands = (await CommandsAsync(server) - commandsBefore - 1) / (double)calls;
-        Array.Sort(latencies);
+        for (var block = 0; block < Blocks; block++)
+        {
+            foreach (var c in Turns(contenders.Count, block))
+            {
+                var contender = contenders[c];
+                var commandsBefore = await CommandsAsync(server);
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                for (var i = 0; i < perBlock; i++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await contender.ReadAsync(((block * perBlock) + i) % Keys);
+                    latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                }
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+                allocated[c] += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+                // The INFO call itself is not the contender's.
+                commands[c] += await CommandsAsync(server) - commandsBefore - 1;
+                hits[c] += perBlock;
+            }
+        }
+
+        var slice = TimeSpan.FromSeconds(seconds) / Slices;
+        for (var turn = 0; turn < Slices; turn++)
+        {
+            foreach (var c in Turns(contenders.Count, turn))
+            {
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var (count, took) = await ThroughputAsync(contenders[c], slice);
+                cpu[c] += (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds;
+                ops[c] += count;
+                elapsed[c] += took;
+            }
+        }
+
+        return contenders.Select((contender, c) =>
+        {
+            var sorted = latencies[c].Order().ToList();
+            return new Result(contender.Name, repetition, Stats.Percentile(sorted, 0.5), Stats.Percentile(sorted, 0.95), Stats.Percentile(sorted, 0.99), ops[c] / elapsed[c], allocated[c] / (double)hits[c], commands[c] / (double)hits[c], cpu[c] / ops[c]);
+        }).ToList();
+    }
+
+    /// <summary>The order of turn <paramref name="turn"/>: forwards, then backwards, so no contender always follows the same one.</summary>
+    private static IEnumerable<int> Turns(int count, int turn) =>
+        turn % 2 == 0 ? Enumerable.Range(0, count) : Enumerable.Range(0, count).Reverse();
+
+    /// <summary><see cref="Callers"/> concurrent callers for <paramref name="length"/>: how many hits they made, in how many seconds.</summary>
+    private static async Task<(long Count, double Seconds)> ThroughputAsync(Contender contender, TimeSpan length)
+    {
+        using var stop = new CancellationTokenSource(length);
         var counts = new long[Callers];
-        var started2 = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
+
         // A synchronous contender's callers get threads of their own, as request threads would; run on pool
         // threads, 32 blocking loops would measure the thread pool's starvation, not the cache.
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(c => contender.IsSynchronous
             ? Task.Factory.StartNew(() => Loop(c).GetAwaiter().GetResult(), TaskCreationOptions.LongRunning)
             : Task.Run(() => Loop(c))));
+        return (counts.Sum(), Stopwatch.GetElapsedTime(started).TotalSeconds);
 
         async Task Loop(int c)
         {
@@ -100,9 +165,6 @@ internal static class Compare
                 counts[c]++;
             }
         }
-        var throughput = counts.Sum() / Stopwatch.GetElapsedTime(started2).TotalSeconds;
-        _ = redis;
-        return new Result(contender.Name, repetition, Stats.Percentile(latencies, 0.5), Stats.Percentile(latencies, 0.95), Stats.Percentile(latencies, 0.99), throughput, allocated, commands);
     }
 
     private static async Task<long> CommandsAsync(IServer server)
@@ -117,8 +179,8 @@ internal static class Compare
     {
         const string baseline = "hand-written (StringGetAsync + System.Text.Json)";
         Console.WriteLine();
-        Console.WriteLine("| contender | hit p50 | p95 | p99 | p50 / hand-written | 32-caller throughput | throughput / hand-written | allocated per hit | allocated / hand-written | Redis commands per hit |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| contender | hit p50 | p95 | p99 | p50 / hand-written | 32-caller throughput | throughput / hand-written | allocated per hit | allocated / hand-written | Redis commands per hit | client CPU per hit under load |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var name in results.Select(r => r.Name).Distinct())
         {
             var mine = results.Where(r => r.Name == name).ToList();
@@ -128,12 +190,12 @@ internal static class Compare
                 var hand = results.Single(r => r.Name == baseline && r.Repetition == rep);
                 return (P50: own.P50 / hand.P50, Throughput: own.Throughput / hand.Throughput, Allocated: own.Allocated / hand.Allocated);
             }).ToList();
-            Console.WriteLine($"| {name} | {Stats.Micros(Stats.Median(mine.Select(r => r.P50)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P95)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P99)))} | {Stats.Number(Stats.Median(ratios.Select(r => r.P50)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Throughput)), "0")} ops/s | {Stats.Number(Stats.Median(ratios.Select(r => r.Throughput)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Allocated)), "0")} B | {Stats.Number(Stats.Median(ratios.Select(r => r.Allocated)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Commands)), "0.00")} |");
+            Console.WriteLine($"| {name} | {Stats.Micros(Stats.Median(mine.Select(r => r.P50)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P95)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P99)))} | {Stats.Number(Stats.Median(ratios.Select(r => r.P50)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Throughput)), "0")} ops/s | {Stats.Number(Stats.Median(ratios.Select(r => r.Throughput)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Allocated)), "0")} B | {Stats.Number(Stats.Median(ratios.Select(r => r.Allocated)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Commands)), "0.00")} | {Stats.Micros(Stats.Median(mine.Select(r => r.CpuPerHit)))} |");
         }
 
         Console.WriteLine();
         Console.WriteLine("Medians of the repetitions; each ratio is taken within its repetition, then the median of those is shown.");
     }
 
-    private sealed record Result(string Name, int Repetition, double P50, double P95, double P99, double Throughput, double Allocated, double Commands);
+    private sealed record Result(string Name, int Repetition, double P50, double P95, double P99, double Throughput, double Allocated, double Commands, double CpuPerHit);
 }
