@@ -62,7 +62,7 @@ internal sealed class RedisStore : IDisposable
 
     /// <summary><c>SET key value PX ttl</c>, replacing whatever the key holds: the store when leases are off.</summary>
     public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>
-        Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl)), _time.GetTimestamp()), sync, budget);
+        Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl))), sync, budget);
 
     /// <summary>Runs one of CacheAside's Lua scripts on the keys of one hash slot.</summary>
     public ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget) =>
@@ -113,7 +113,7 @@ internal sealed class RedisStore : IDisposable
         {
             // ExecuteAsync, not KeyDeleteAsync, so the reply is a RedisResult that Complete knows: no
             // continuation (which would need the thread pool) between the reply and a synchronous waiter.
-            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i], _time.GetTimestamp());
+            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i]);
         }
 
         var worst = default(RedisReply);
@@ -133,7 +133,11 @@ internal sealed class RedisStore : IDisposable
     public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 
     private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values) =>
-        Send(static (db, s) => db.ScriptEvaluateAsync(s.script, s.keys, s.values), _writes, (script, keys, values), _time.GetTimestamp());
+        Send(static (db, s) => db.ScriptEvaluateAsync(s.script, s.keys, s.values), _writes, (script, keys, values));
+
+    /// <summary>Issues one command whose budget begins now; see the overload.</summary>
+    private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state) =>
+        Send(command, connection, state, _time.GetTimestamp());
 
     /// <summary>Issues one command, whose budget began at <paramref name="started"/>, unless the breaker says not to; never throws.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every Redis failure becomes a reply; none may reach the caller.")]
