@@ -17,7 +17,6 @@ internal static class Compare
     private const int Keys = 1000;
     private const int Callers = 32;
     private const int Blocks = 20;
-    private const int Slices = 6;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,12 +24,19 @@ internal static class Compare
         var calls = Stats.Option(args, "--calls", 20_000);
         var seconds = Stats.Option(args, "--seconds", 3);
         var warmup = Stats.Option(args, "--warmup", 2);
+        var slices = Stats.Option(args, "--slices", 12);
         using var redis = RedisServer.Start();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",allowAdmin=true");
         var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         // --only a,b: the contenders whose names contain one of these, and the hand-written baseline.
         var wanted = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var contenders = Contender.All(connection).Where(c => wanted is null || wanted.Any(w => c.Name.Contains(w, StringComparison.OrdinalIgnoreCase)) || c.Name.StartsWith("hand-written (", StringComparison.Ordinal)).ToList();
+        if (Array.IndexOf(args, "--soak") is var soakAt and >= 0 && soakAt + 1 < args.Length)
+        {
+            // --soak name: one contender's 32 callers alone for --seconds, nothing else running: what a profiler attaches to.
+            contenders = Contender.All(connection).Where(c => c.Name.Contains(args[soakAt + 1], StringComparison.OrdinalIgnoreCase)).Take(1).ToList();
+        }
+
         try
         {
             // Warm: every key stored, then each contender run alone, sequentially and concurrently, long enough
@@ -51,11 +57,19 @@ internal static class Compare
                 await ThroughputAsync(contender, TimeSpan.FromSeconds(warmup));
             }
 
-            Console.WriteLine($"Compare: hits of a {System.Text.Json.JsonSerializer.Serialize(Quote.For(1)).Length}-byte JSON value over {Keys} warm keys; per contender and repetition {calls} sequential hits in {Blocks} blocks and {seconds} s of {Callers} concurrent callers in {Slices} slices, the contenders taking turns block by block and slice by slice; {repetitions} repetitions; {Environment.ProcessorCount} cores, .NET {Environment.Version}, redis-server on loopback.");
+            if (Array.IndexOf(args, "--soak") >= 0)
+            {
+                var cpuBefore = Environment.CpuUsage.TotalTime;
+                var (count, took) = await ThroughputAsync(contenders[0], TimeSpan.FromSeconds(seconds));
+                Console.WriteLine($"{contenders[0].Name}: {count / took:0} ops/s, client CPU {(Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / count:0.00} µs per hit over {took:0.0} s");
+                return 0;
+            }
+
+            Console.WriteLine($"Compare: hits of a {System.Text.Json.JsonSerializer.Serialize(Quote.For(1)).Length}-byte JSON value over {Keys} warm keys; per contender and repetition {calls} sequential hits in {Blocks} blocks and {seconds} s of {Callers} concurrent callers in {slices} slices, the contenders taking turns block by block and slice by slice; {repetitions} repetitions; {Environment.ProcessorCount} cores, .NET {Environment.Version}, redis-server on loopback.");
             var results = new List<Result>();
             for (var repetition = 1; repetition <= repetitions; repetition++)
             {
-                results.AddRange(await MeasureAsync(contenders, repetition, calls, seconds, connection));
+                results.AddRange(await MeasureAsync(contenders, repetition, calls, seconds, slices, connection));
             }
 
             Print(results, repetitions);
@@ -76,7 +90,7 @@ internal static class Compare
     /// size), so the contenders take turns in short blocks — sequential hits in blocks, throughput in slices,
     /// each turn in the reverse order of the one before — and every contender sees the same drift.
     /// </summary>
-    private static async Task<List<Result>> MeasureAsync(List<Contender> contenders, int repetition, int calls, int seconds, ConnectionMultiplexer connection)
+    private static async Task<List<Result>> MeasureAsync(List<Contender> contenders, int repetition, int calls, int seconds, int slices, ConnectionMultiplexer connection)
     {
         var server = connection.GetServer(connection.GetEndPoints()[0]);
         var perBlock = Math.Max(1, calls / Blocks);
@@ -86,6 +100,7 @@ internal static class Compare
         var hits = new long[contenders.Count];
         var ops = new long[contenders.Count];
         var elapsed = new double[contenders.Count];
+        var rates = contenders.Select(_ => new double[slices]).ToArray();
         var cpu = new double[contenders.Count];
 
         // Unmeasured first: the code paths compiled and warm.
@@ -119,8 +134,8 @@ internal static class Compare
             }
         }
 
-        var slice = TimeSpan.FromSeconds(seconds) / Slices;
-        for (var turn = 0; turn < Slices; turn++)
+        var slice = TimeSpan.FromSeconds(seconds) / slices;
+        for (var turn = 0; turn < slices; turn++)
         {
             foreach (var c in Turns(contenders.Count, turn))
             {
@@ -129,13 +144,14 @@ internal static class Compare
                 cpu[c] += (Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds;
                 ops[c] += count;
                 elapsed[c] += took;
+                rates[c][turn] = count / took;
             }
         }
 
         return contenders.Select((contender, c) =>
         {
             var sorted = latencies[c].Order().ToList();
-            return new Result(contender.Name, repetition, Stats.Percentile(sorted, 0.5), Stats.Percentile(sorted, 0.95), Stats.Percentile(sorted, 0.99), ops[c] / elapsed[c], allocated[c] / (double)hits[c], commands[c] / (double)hits[c], cpu[c] / ops[c]);
+            return new Result(contender.Name, repetition, Stats.Percentile(sorted, 0.5), Stats.Percentile(sorted, 0.95), Stats.Percentile(sorted, 0.99), ops[c] / elapsed[c], rates[c], allocated[c] / (double)hits[c], commands[c] / (double)hits[c], cpu[c] / ops[c]);
         }).ToList();
     }
 
@@ -189,14 +205,16 @@ internal static class Compare
             {
                 var own = mine.Single(r => r.Repetition == rep);
                 var hand = results.Single(r => r.Name == baseline && r.Repetition == rep);
-                return (P50: own.P50 / hand.P50, Throughput: own.Throughput / hand.Throughput, Allocated: own.Allocated / hand.Allocated);
+                // Throughput drifts over seconds: each slice is divided by the baseline's slice of the same turn.
+                var throughput = Stats.Median(own.Rates.Select((rate, turn) => rate / hand.Rates[turn]));
+                return (P50: own.P50 / hand.P50, Throughput: throughput, Allocated: own.Allocated / hand.Allocated);
             }).ToList();
             Console.WriteLine($"| {name} | {Stats.Micros(Stats.Median(mine.Select(r => r.P50)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P95)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P99)))} | {Stats.Number(Stats.Median(ratios.Select(r => r.P50)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Throughput)), "0")} ops/s | {Stats.Number(Stats.Median(ratios.Select(r => r.Throughput)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Allocated)), "0")} B | {Stats.Number(Stats.Median(ratios.Select(r => r.Allocated)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Commands)), "0.00")} | {Stats.Micros(Stats.Median(mine.Select(r => r.CpuPerHit)))} |");
         }
 
         Console.WriteLine();
-        Console.WriteLine("Medians of the repetitions; each ratio is taken within its repetition, then the median of those is shown.");
+        Console.WriteLine("Medians of the repetitions; each ratio is taken within its repetition (throughput: the median of its slices, each divided by the hand-written pattern's slice of the same turn), then the median of those is shown.");
     }
 
-    private sealed record Result(string Name, int Repetition, double P50, double P95, double P99, double Throughput, double Allocated, double Commands, double CpuPerHit);
+    private sealed record Result(string Name, int Repetition, double P50, double P95, double P99, double Throughput, double[] Rates, double Allocated, double Commands, double CpuPerHit);
 }
