@@ -122,6 +122,17 @@ public sealed class CacheAsideOptions
     public bool ThrowOnRedisErrors { get; set; }
 
     /// <summary>
+    /// Gets or sets how many asynchronous Redis commands must be in flight before the <c>GET</c> of a cached
+    /// read is coalesced: written in one batch with the other <c>GET</c>s its thread issues at about the same
+    /// moment, instead of alone. Under load, many callers' replies arrive together and each caller's next read
+    /// follows its reply; batching their <c>GET</c>s saves system calls on both sides of the connection.
+    /// Each command keeps its own reply and budget; a caller alone, or a synchronous method, never waits for a
+    /// batch. 0 turns coalescing off.
+    /// </summary>
+    /// <value>The default is 4. Must be at least 0.</value>
+    public int CoalesceReadsAbove { get; set; } = 4;
+
+    /// <summary>
     /// Gets or sets whether the connections CacheAside makes (when the container registers no
     /// <see cref="StackExchange.Redis.IConnectionMultiplexer"/>) have their replies read by threads of their own
     /// rather than by the .NET thread pool, through StackExchange.Redis's <c>DedicatedThreads</c> feature. Without
@@ -315,6 +326,11 @@ public sealed class CacheAsideOptions
         if (LeaseWaitTimeout <= TimeSpan.Zero || LeaseWaitTimeout > TimeSpan.FromDays(1))
         {
             yield return $"CacheAsideOptions.LeaseWaitTimeout is {LeaseWaitTimeout}: set it to a positive time span of at most 1 day.";
+        }
+
+        if (CoalesceReadsAbove < 0)
+        {
+            yield return $"CacheAsideOptions.CoalesceReadsAbove is {CoalesceReadsAbove}: set it to 0 (never coalesce) or more (the default of 4 coalesces when four commands are in flight).";
         }
 
         if (MaxPayloadBytes < 1024)

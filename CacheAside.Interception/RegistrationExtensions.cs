@@ -156,7 +156,7 @@ public static class RegistrationExtensions
                 var breaker = new CircuitBreaker(options, telemetry);
                 var reads = c.Resolve<IConnectionMultiplexer>();
                 var writes = c.ComponentRegistry.Registrations.Any(IsUserMultiplexer) ? reads : c.Resolve<OwnConnections>().Writes;
-                var store = new RedisStore(reads, writes, options.Database, breaker, options.TimeProvider, options.RedisTimeout);
+                var store = new RedisStore(reads, writes, options.Database, breaker, options.TimeProvider, options.RedisTimeout, options.CoalesceReadsAbove);
                 return new CacheEngine(options, store, telemetry);
             })
             .SingleInstance();

@@ -34,6 +34,7 @@ internal abstract class Contender : IDisposable
         new HandWritten(connection),
         new HandWrittenInAProxy(connection),
         new CacheAsideContender(connection, sync: false),
+        new CacheAsideContender(connection, sync: false, coalesce: false),
         new CacheAsideContender(connection, sync: true),
         new FusionCacheContender(connection),
         new HybridCacheContender(connection),
@@ -106,19 +107,25 @@ internal abstract class Contender : IDisposable
         private readonly IContainer _container;
         private readonly IQuoteRepository _quotes;
         private readonly bool _sync;
+        private readonly bool _coalesce;
 
-        public CacheAsideContender(IConnectionMultiplexer connection, bool sync)
+        public CacheAsideContender(IConnectionMultiplexer connection, bool sync, bool coalesce = true)
         {
             _sync = sync;
+            _coalesce = coalesce;
             var builder = new ContainerBuilder();
             builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
-            builder.RegisterCacheAside(o => o.KeyPrefix = sync ? "cas:" : "caa:");
+            builder.RegisterCacheAside(o =>
+            {
+                o.KeyPrefix = sync ? "cas:" : coalesce ? "caa:" : "can:";
+                o.CoalesceReadsAbove = coalesce ? o.CoalesceReadsAbove : 0;
+            });
             builder.RegisterType<QuoteSource>().As<IQuoteRepository>().SingleInstance().EnableCacheAside();
             _container = builder.Build();
             _quotes = _container.Resolve<IQuoteRepository>();
         }
 
-        public override string Name => _sync ? "CacheAside, sync method" : "CacheAside, Task<T> method";
+        public override string Name => _sync ? "CacheAside, sync method" : _coalesce ? "CacheAside, Task<T> method" : "CacheAside, Task<T> method, CoalesceReadsAbove = 0";
 
         public override bool IsSynchronous => _sync;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Autofac;
 using CacheAside.Interception;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
@@ -90,6 +91,71 @@ public sealed class RedisPausedTests
         TestContext.Out.WriteLine($"slowest call while paused: {slowest.TotalMilliseconds:0.0} ms");
         Assert.That(slowest, Is.LessThan(s_ceiling), "the multiplexer would have waited 10 s");
         Assert.That(harness.Logs.AllText, Does.Contain("within 100 ms (CacheAsideOptions.RedisTimeout)"));
+    }
+
+    [Test]
+    public async Task PausedServer_ConcurrentCoalescedReadsKeepTheBudget_OnAUserMultiplexerWithLongTimeouts()
+    {
+        using var server = RedisServer.Start();
+        var options = ConfigurationOptions.Parse($"{server.Endpoint},syncTimeout=10000,asyncTimeout=10000,abortConnect=false");
+        using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        var store = new ProductStore();
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, o =>
+        {
+            Configure(o);
+            o.CircuitBreakerMinimumThroughput = 1000;
+            o.CoalesceReadsAbove = 1;
+        }, connection);
+        for (var id = 1; id <= 20; id++)
+        {
+            await harness.Service.GetByIdAsync(id);
+        }
+
+        var slowest = 0L;
+        var wrong = 0;
+        server.Pause();
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 32).Select(caller => Task.Run(async () =>
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var id = 1 + ((caller + i) % 20);
+                    var started = Stopwatch.GetTimestamp();
+                    var product = i % 2 == 0 ? await harness.Service.GetByIdAsync(id) : await harness.Service.GetByIdValueTaskAsync(id);
+                    var took = Stopwatch.GetElapsedTime(started).Ticks;
+                    InterlockedMax(ref slowest, took);
+                    if (product != store.Row(id))
+                    {
+                        Interlocked.Increment(ref wrong);
+                    }
+                }
+            })));
+        }
+        finally
+        {
+            server.Resume();
+        }
+
+        TestContext.Out.WriteLine($"slowest of 96 concurrent calls while paused: {TimeSpan.FromTicks(slowest).TotalMilliseconds:0.0} ms; batches: {harness.Container.Resolve<Interception.Internal.Engine.CacheEngine>().Store.Batches}");
+        Assert.That(wrong, Is.Zero);
+        Assert.That(TimeSpan.FromTicks(slowest), Is.LessThan(s_ceiling), "a GET waiting in a batch is bounded by the budget like any other");
+        Assert.That(harness.Observer.Outcomes.Skip(20), Is.All.EqualTo(CacheOutcome.Bypass));
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var seen = Volatile.Read(ref location);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref location, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
     }
 
     private static void Configure(CacheAsideOptions options)

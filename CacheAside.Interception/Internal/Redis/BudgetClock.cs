@@ -1,31 +1,43 @@
 namespace CacheAside.Interception.Internal.Redis;
 
 /// <summary>
-/// Bounds asynchronous commands by the budget without a timer per command: one clock per store ticks every
-/// tenth of the budget (1–10 ms) while commands are outstanding, and times out those whose deadline passed.
-/// The waits themselves (<see cref="PendingCommand"/>) are pooled, so a command answered in time — nearly
-/// every one — costs no allocation beyond StackExchange.Redis's own.
+/// Bounds asynchronous commands by the budget without a timer per command and without registering each
+/// command anywhere: the waits (<see cref="PendingCommand"/>) are pooled, every wait this clock ever made is
+/// in one table, and one tick every tenth of the budget (1–10 ms), while any wait is armed, looks at each
+/// and times out those whose deadline passed. A command answered in time costs nothing here beyond arming
+/// its pooled wait — no lock, no queue, no allocation.
 /// </summary>
 /// <remarks>
-/// Deadlines are registration time plus one budget, so the outstanding commands are in deadline order: a tick
-/// looks only at the head of the queue. An entry whose command was answered stays until it reaches the head,
-/// and is recognised as done by its stamp; a wait is returned to the pool only after its command answered in
-/// time, so a late answer can never complete a wait that has been reused. Timed-out waits are dropped.
+/// <para>
+/// The table holds as many waits as were ever armed at once, so a tick costs a few nanoseconds per command
+/// that was in flight at the busiest moment; waits beyond <see cref="KeepAtMost"/> idle ones leave it
+/// when returned. A wait that timed out leaves the table at once and is left to the garbage collector,
+/// since the late answer will still arrive at it.
+/// </para>
+/// <para>
+/// The timer stops after a second without armed waits. Arming writes the wait's state with a full fence
+/// and then reads <see cref="_ticking"/>; stopping clears <see cref="_ticking"/>, fences, and looks at the
+/// table once more: one side always sees the other, so no armed wait is ever left without a tick.
+/// </para>
 /// </remarks>
 internal sealed class BudgetClock : IDisposable
 {
-    private const int KeepAtMost = 4096;
+    /// <summary>How many idle waits the pool keeps; more are dropped when returned.</summary>
+    internal const int KeepAtMost = 4096;
 
     [ThreadStatic]
     private static PendingCommand? s_threadCached;
 
     private readonly TimeProvider _time;
     private readonly TimeSpan _tick;
-    private readonly Queue<Entry> _outstanding = new();
     private readonly Stack<PendingCommand> _free = new();
+    private readonly Stack<int> _freeSlots = new();
     private readonly Lock _lock = new();
+    private PendingCommand?[] _table = new PendingCommand?[64];
+    private int _used;
     private ITimer? _timer;
-    private bool _ticking;
+    private volatile bool _ticking;
+    private int _inFlight;
     private long _idleSince;
     private bool _disposed;
 
@@ -40,6 +52,18 @@ internal sealed class BudgetClock : IDisposable
 
     /// <summary>Gets how late, at most, a timeout is seen after its deadline: one tick.</summary>
     public TimeSpan Tick => _tick;
+
+    /// <summary>Gets how many waits the table holds: in flight, idle in the pool, or cached by a thread.</summary>
+    internal int Tracked
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _used - _freeSlots.Count;
+            }
+        }
+    }
 
     public PendingCommand Rent()
     {
@@ -57,9 +81,11 @@ internal sealed class BudgetClock : IDisposable
             {
                 return pending;
             }
-        }
 
-        return new PendingCommand(this);
+            pending = new PendingCommand(this);
+            AddInsideLock(pending);
+            return pending;
+        }
     }
 
     /// <summary>Takes back a wait whose command answered in time and whose result was read.</summary>
@@ -77,21 +103,35 @@ internal sealed class BudgetClock : IDisposable
             {
                 _free.Push(pending);
             }
+            else
+            {
+                RemoveInsideLock(pending);
+            }
         }
     }
 
-    /// <summary>Watches <paramref name="pending"/> (armed with <paramref name="stamp"/>) until <paramref name="deadline"/>.</summary>
-    public void Track(PendingCommand pending, int stamp, long deadline)
+    /// <summary>Gets how many waits are armed now: the asynchronous commands in flight, which is how busy the connection is.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Called by a wait right after it was armed (its state written with a full fence): counts it, and makes sure the clock ticks.</summary>
+    public void Armed()
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (!_ticking)
+        {
+            StartTicking();
+        }
+    }
+
+    /// <summary>Called by a wait whose use ended, answered or timed out.</summary>
+    public void Disarmed() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>A wait that timed out: out of the table, for good.</summary>
+    public void Forget(PendingCommand pending)
     {
         lock (_lock)
         {
-            _outstanding.Enqueue(new Entry(pending, stamp, deadline));
-            if (!_ticking && !_disposed)
-            {
-                _ticking = true;
-                _timer ??= _time.CreateTimer(static state => ((BudgetClock)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                _timer.Change(_tick, _tick);
-            }
+            RemoveInsideLock(pending);
         }
     }
 
@@ -105,55 +145,113 @@ internal sealed class BudgetClock : IDisposable
         }
     }
 
+    private void StartTicking()
+    {
+        lock (_lock)
+        {
+            if (_ticking || _disposed)
+            {
+                return;
+            }
+
+            _ticking = true;
+            _idleSince = 0;
+            _timer ??= _time.CreateTimer(static state => ((BudgetClock)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(_tick, _tick);
+        }
+    }
+
+    private void AddInsideLock(PendingCommand pending)
+    {
+        if (!_freeSlots.TryPop(out var slot))
+        {
+            if (_used == _table.Length)
+            {
+                // A tick still reading the old table misses only waits armed since: they are seen next tick.
+                var grown = new PendingCommand?[_table.Length * 2];
+                Array.Copy(_table, grown, _used);
+                Volatile.Write(ref _table, grown);
+            }
+
+            slot = _used++;
+        }
+
+        pending.Slot = slot;
+        Volatile.Write(ref _table[slot], pending);
+    }
+
+    private void RemoveInsideLock(PendingCommand pending)
+    {
+        if (pending.Slot >= 0 && ReferenceEquals(_table[pending.Slot], pending))
+        {
+            Volatile.Write(ref _table[pending.Slot], null);
+            _freeSlots.Push(pending.Slot);
+        }
+
+        pending.Slot = -1;
+    }
+
     private void OnTick()
     {
         var now = _time.GetTimestamp();
-        List<Entry>? expired = null;
+        if (Sweep(now, timeOut: true) > 0)
+        {
+            _idleSince = 0;
+            return;
+        }
+
+        // Nothing armed: stop after a second without work rather than at once, so a steady trickle of
+        // commands does not start and stop the timer each time.
+        if (_idleSince == 0)
+        {
+            _idleSince = now;
+            return;
+        }
+
+        if (now - _idleSince <= _time.TimestampFrequency)
+        {
+            return;
+        }
+
         lock (_lock)
         {
-            if (_outstanding.Count == 0)
-            {
-                // Nothing outstanding: stop ticking after a second without work, rather than at once,
-                // so a steady trickle of commands does not start and stop the timer each time.
-                if (_idleSince == 0)
-                {
-                    _idleSince = now;
-                }
-                else if (now - _idleSince > _time.TimestampFrequency)
-                {
-                    _ticking = false;
-                    _idleSince = 0;
-                    _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                }
+            _ticking = false;
+            Interlocked.MemoryBarrier();
 
+            // A wait armed before it could see the flag cleared is seen here: keep ticking for it.
+            if (Sweep(now, timeOut: false) > 0)
+            {
+                _ticking = true;
+                _idleSince = 0;
                 return;
             }
 
             _idleSince = 0;
-            while (_outstanding.TryPeek(out var head))
-            {
-                var armed = head.Pending.IsArmed(head.Stamp);
-                if (armed && head.Deadline > now)
-                {
-                    break;
-                }
-
-                _outstanding.Dequeue();
-                if (armed)
-                {
-                    (expired ??= []).Add(head);
-                }
-            }
-        }
-
-        if (expired is not null)
-        {
-            foreach (var entry in expired)
-            {
-                entry.Pending.TryTimeOut(entry.Stamp);
-            }
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private readonly record struct Entry(PendingCommand Pending, int Stamp, long Deadline);
+    /// <summary>
+    /// Counts the armed waits; with <paramref name="timeOut"/>, first times out every one whose deadline is at
+    /// or before <paramref name="now"/> (never under the lock: a timeout reports to the breaker).
+    /// </summary>
+    private int Sweep(long now, bool timeOut)
+    {
+        var table = Volatile.Read(ref _table);
+        var armed = 0;
+        for (var i = 0; i < table.Length; i++)
+        {
+            if (Volatile.Read(ref table[i]) is not { } pending || !pending.IsArmed(out var stamp, out var deadline))
+            {
+                continue;
+            }
+
+            if (!timeOut || deadline > now || !pending.TryTimeOut(stamp))
+            {
+                armed++;
+            }
+        }
+
+        return armed;
+    }
 }

@@ -8,10 +8,11 @@ namespace CacheAside.Interception.Internal.Redis;
 /// as a <see cref="ValueTask{TResult}"/> without allocating.
 /// </summary>
 /// <remarks>
-/// The state packs the use (a stamp, bumped each time the wait is armed) with its phase, so the clock's
-/// stale entries and a late answer can only ever act on the use they belong to. A wait goes back to the pool
-/// only after its command answered in time and its result was read; a wait that timed out is left to the
-/// garbage collector, since the late answer will still arrive at it.
+/// The state packs the use (a stamp, bumped each time the wait is armed) with its phase, so a tick that read
+/// an earlier use and a late answer can only ever act on the use they belong to. The deadline is written
+/// before the state is published, so whoever sees a use armed sees its deadline. A wait goes back to the
+/// pool only after its command answered in time and its result was read; a wait that timed out leaves the
+/// clock's table and is left to the garbage collector, since the late answer will still arrive at it.
 /// </remarks>
 internal sealed class PendingCommand : IValueTaskSource<RedisReply>
 {
@@ -25,6 +26,7 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
     private ManualResetValueTaskSourceCore<RedisReply> _core;
     private int _state;
     private int _stamp;
+    private long _deadline;
     private Task? _task;
     private RedisStore? _store;
     private bool _probe;
@@ -35,7 +37,11 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
     {
         _clock = clock;
         _onAnswered = OnAnswered;
+        Slot = -1;
     }
+
+    /// <summary>Gets or sets where the clock's table holds this wait; -1 when it does not. Written under the clock's lock.</summary>
+    public int Slot { get; set; }
 
     /// <summary>Waits for <paramref name="task"/>, sent at <paramref name="started"/>, at most <paramref name="budget"/>.</summary>
     public ValueTask<RedisReply> Start(RedisStore store, Task task, bool probe, long started, TimeSpan budget)
@@ -45,11 +51,14 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
         _probe = probe;
         _started = started;
         _budget = budget;
+        _deadline = started + (long)(budget.TotalSeconds * _clock.Time.TimestampFrequency);
         _core.RunContinuationsAsynchronously = false;
         var stamp = ++_stamp;
-        Volatile.Write(ref _state, (stamp << 2) | Armed);
+
+        // A full fence: the clock either sees this use armed, or this use sees that the clock stopped.
+        Interlocked.Exchange(ref _state, (stamp << 2) | Armed);
+        _clock.Armed();
         var token = _core.Version;
-        _clock.Track(this, stamp, started + (long)(budget.TotalSeconds * _clock.Time.TimestampFrequency));
         task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onAnswered);
         return new ValueTask<RedisReply>(this, token);
     }
@@ -57,17 +66,30 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
     /// <summary>Gets the clock this wait belongs to.</summary>
     public BudgetClock Clock => _clock;
 
-    public bool IsArmed(int stamp) => Volatile.Read(ref _state) == ((stamp << 2) | Armed);
-
-    /// <summary>The clock's tick: the deadline of use <paramref name="stamp"/> passed.</summary>
-    public void TryTimeOut(int stamp)
+    /// <summary>Whether a use is armed, which (<paramref name="stamp"/>), and its deadline (a <see cref="TimeProvider"/> timestamp).</summary>
+    public bool IsArmed(out int stamp, out long deadline)
     {
-        if (Interlocked.CompareExchange(ref _state, (stamp << 2) | TimedOut, (stamp << 2) | Armed) == ((stamp << 2) | Armed))
+        var state = Volatile.Read(ref _state);
+        stamp = state >> 2;
+        deadline = Volatile.Read(ref _deadline);
+        return (state & PhaseMask) == Armed;
+    }
+
+    /// <summary>The clock's tick: the deadline of use <paramref name="stamp"/> passed; <see langword="false"/> when that use is over.</summary>
+    public bool TryTimeOut(int stamp)
+    {
+        if (Interlocked.CompareExchange(ref _state, (stamp << 2) | TimedOut, (stamp << 2) | Armed) != ((stamp << 2) | Armed))
         {
-            // Never run the caller's continuation on the clock's thread.
-            _core.RunContinuationsAsynchronously = true;
-            _core.SetResult(_store!.TimedOut(_task!, _budget, _probe, _started));
+            return false;
         }
+
+        _clock.Disarmed();
+        _clock.Forget(this);
+
+        // Never run the caller's continuation on the clock's thread.
+        _core.RunContinuationsAsynchronously = true;
+        _core.SetResult(_store!.TimedOut(_task!, _budget, _probe, _started));
+        return true;
     }
 
     public RedisReply GetResult(short token)
@@ -95,6 +117,7 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
         var stamp = Volatile.Read(ref _stamp);
         if (Interlocked.CompareExchange(ref _state, (stamp << 2) | Answered, (stamp << 2) | Armed) == ((stamp << 2) | Armed))
         {
+            _clock.Disarmed();
             _core.SetResult(_store!.Finish(_task!, _probe, _started));
         }
     }

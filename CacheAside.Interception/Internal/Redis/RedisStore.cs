@@ -23,7 +23,7 @@ namespace CacheAside.Interception.Internal.Redis;
 /// multiplexers belong to the container and are never disposed here.
 /// </para>
 /// </remarks>
-internal sealed class RedisStore : IDisposable
+internal sealed partial class RedisStore : IDisposable
 {
     private readonly IConnectionMultiplexer _reads;
     private readonly IConnectionMultiplexer _writes;
@@ -31,9 +31,11 @@ internal sealed class RedisStore : IDisposable
     private readonly CircuitBreaker _breaker;
     private readonly TimeProvider _time;
     private readonly BudgetClock _clock;
+    private readonly int _coalesceAbove;
 
-    public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time, TimeSpan budget)
+    public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time, TimeSpan budget, int coalesceAbove)
     {
+        _coalesceAbove = coalesceAbove == 0 ? int.MaxValue : coalesceAbove;
         _clock = new BudgetClock(time, budget);
         _reads = reads;
         _writes = writes;
@@ -58,7 +60,7 @@ internal sealed class RedisStore : IDisposable
     /// <param name="budget">How long to wait for the answer.</param>
     /// <param name="started">When the budget began, a <see cref="TimeProvider"/> timestamp: the call's start.</param>
     public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget, long started) =>
-        Complete(Send(static (db, k) => db.StringGetLeaseAsync(k), _reads, key, started), sync, budget);
+        Complete(Send(static (db, s) => s.store.SendGet(db, s.key, s.sync), _reads, (store: this, key, sync), started), sync, budget);
 
     /// <summary><c>SET key value PX ttl</c>, replacing whatever the key holds: the store when leases are off.</summary>
     public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>

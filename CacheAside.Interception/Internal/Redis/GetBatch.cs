@@ -1,0 +1,64 @@
+using StackExchange.Redis;
+
+namespace CacheAside.Interception.Internal.Redis;
+
+/// <summary>
+/// <c>GET</c>s that one thread issued while the connection was busy, sent together: StackExchange.Redis
+/// writes a batch under one lock and one flush, so Redis reads them in one go and answers in one write.
+/// Filled by the thread that opened it, sent by a thread-pool work item queued when it opened — which runs
+/// once the threads have finished what they were doing, usually answering the very replies whose callers
+/// issue these <c>GET</c>s.
+/// </summary>
+/// <remarks>Each command keeps its own task, reply and budget: batching changes when a command is written, nothing else.</remarks>
+internal sealed class GetBatch : IThreadPoolWorkItem
+{
+    /// <summary>How many commands one batch takes; the next opens another.</summary>
+    internal const int MaxCommands = 64;
+
+    private readonly Lock _lock = new();
+    private IBatch? _batch;
+    private int _count;
+    private bool _sent;
+
+    public GetBatch(RedisStore store, IBatch batch)
+    {
+        Store = store;
+        _batch = batch;
+    }
+
+    /// <summary>Gets the store whose connection the batch writes to; <see langword="null"/> once sent, so a thread's last batch keeps no container alive.</summary>
+    public RedisStore? Store { get; private set; }
+
+    /// <summary>Adds a <c>GET</c>; <see langword="false"/> when the batch was sent already or is full.</summary>
+    public bool TryAdd(RedisKey key, out Task<Lease<byte>?> reply)
+    {
+        lock (_lock)
+        {
+            if (_sent || _count == MaxCommands)
+            {
+                reply = null!;
+                return false;
+            }
+
+            _count++;
+            reply = _batch!.StringGetLeaseAsync(key);
+            return true;
+        }
+    }
+
+    /// <summary>Sends the batch: the work item queued when it opened.</summary>
+    public void Execute()
+    {
+        IBatch batch;
+        lock (_lock)
+        {
+            _sent = true;
+            batch = _batch!;
+            _batch = null;
+            Store = null;
+        }
+
+        // A failure to write reaches each command's task, as it would for a command sent alone.
+        batch.Execute();
+    }
+}
