@@ -106,6 +106,25 @@ public sealed class BudgetClockTests
         Assert.That(clock.InFlight, Is.Zero);
     }
 
+    [Test]
+    public void ABatchThatWaitedLongerThanAFifthOfTheBudget_PausesCoalescing_ForCoalescingPause()
+    {
+        var (time, _, store) = Create();
+        var queued = time.GetTimestamp();
+        time.Advance(store.SlowFlush / 2);
+        store.BatchSent(queued);
+        Assert.That(store.CoalescingPauses, Is.Zero, "a batch sent within SlowFlush");
+
+        queued = time.GetTimestamp();
+        time.Advance(store.SlowFlush * 2);
+        store.BatchSent(queued);
+
+        Assert.That(store.CoalescingPauses, Is.EqualTo(1));
+        Assert.That(store.IsCoalescingPaused, Is.True);
+        time.Advance(RedisStore.CoalescingPause);
+        Assert.That(store.IsCoalescingPaused, Is.False, "coalescing resumes by itself");
+    }
+
     private static (FakeTimeProvider Time, BudgetClock Clock, RedisStore Store) Create()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -78,6 +78,26 @@ public sealed class CoalescedReadsTests(Topology topology)
         Assert.That(Batches(harness), Is.Zero);
     }
 
+    [Test]
+    public async Task AfterASlowFlush_CoalescingPauses_AndEveryGetGoesOutAlone()
+    {
+        var store = new ProductStore();
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, topology);
+        await WarmAsync(harness);
+        var redis = harness.Container.Resolve<CacheEngine>().Store;
+        var time = TimeProvider.System;
+
+        // A batch whose work item waited 30 ms (the budget is 50 ms), as on a saturated thread pool, again every 100 ms.
+        using var slowFlushes = new Timer(_ => redis.BatchSent(time.GetTimestamp() - (time.TimestampFrequency * 3 / 100)), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+        Assert.That(SpinWait.SpinUntil(() => redis.CoalescingPauses > 0, TimeSpan.FromSeconds(5)), Is.True);
+        var batchesBefore = redis.Batches;
+
+        var wrong = await ReadConcurrentlyAsync(harness, store, sync: false);
+
+        Assert.That(wrong, Is.Zero);
+        Assert.That(redis.Batches, Is.EqualTo(batchesBefore), "while paused, each GET went out at once");
+    }
+
     private static long Batches(CacheAsideHarness<IProductRepository> harness) => harness.Container.Resolve<CacheEngine>().Store.Batches;
 
     private static async Task WarmAsync(CacheAsideHarness<IProductRepository> harness)

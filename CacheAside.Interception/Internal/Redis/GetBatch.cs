@@ -17,13 +17,16 @@ internal sealed class GetBatch : IThreadPoolWorkItem
 
     private readonly Lock _lock = new();
     private IBatch? _batch;
+    private readonly long _queuedAt;
     private int _count;
     private bool _sent;
 
-    public GetBatch(RedisStore store, IBatch batch)
+    /// <summary>Opens a batch whose work item is queued at <paramref name="queuedAt"/>, a <see cref="TimeProvider"/> timestamp.</summary>
+    public GetBatch(RedisStore store, IBatch batch, long queuedAt)
     {
         Store = store;
         _batch = batch;
+        _queuedAt = queuedAt;
     }
 
     /// <summary>Gets the store whose connection the batch writes to; <see langword="null"/> once sent, so a thread's last batch keeps no container alive.</summary>
@@ -50,15 +53,18 @@ internal sealed class GetBatch : IThreadPoolWorkItem
     public void Execute()
     {
         IBatch batch;
+        RedisStore store;
         lock (_lock)
         {
             _sent = true;
             batch = _batch!;
+            store = Store!;
             _batch = null;
             Store = null;
         }
 
         // A failure to write reaches each command's task, as it would for a command sent alone.
         batch.Execute();
+        store.BatchSent(_queuedAt);
     }
 }

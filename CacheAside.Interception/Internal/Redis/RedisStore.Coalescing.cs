@@ -8,17 +8,52 @@ namespace CacheAside.Interception.Internal.Redis;
 /// its reply), the <c>GET</c>s one thread issues in a row are written as one batch (<see cref="GetBatch"/>).
 /// A caller alone, or a synchronous one, never waits for a batch: its <c>GET</c> goes out at once.
 /// </summary>
+/// <remarks>
+/// A batch is sent by a work item on the thread pool's global queue. When the pool is saturated, that item
+/// waits behind everything queued before it, while a <c>GET</c> sent alone would not: a batch that waited
+/// longer than a fifth of the budget pauses coalescing for <see cref="CoalescingPause"/>, so a busy pool never
+/// turns into hits that outlast their budget. (A garbage collection stops every thread for a millisecond or
+/// two; that alone must not pause it.)
+/// </remarks>
 internal sealed partial class RedisStore
 {
+    /// <summary>How long coalescing pauses after a slow flush.</summary>
+    internal static readonly TimeSpan CoalescingPause = TimeSpan.FromSeconds(1);
+
     [ThreadStatic]
     private static GetBatch? s_openBatch;
 
     private long _batches;
+    private long _pauses;
+    private long _pausedUntil;
 
     /// <summary>Gets how many batches of <c>GET</c>s were opened: zero while coalescing never started.</summary>
     internal long Batches => Interlocked.Read(ref _batches);
 
-    /// <summary>Sends a <c>GET</c>: in this thread's open batch when at least <see cref="CacheAsideOptions.CoalesceReadsAbove"/> commands are in flight, otherwise at once.</summary>
+    /// <summary>Gets how often a slow flush paused coalescing.</summary>
+    internal long CoalescingPauses => Interlocked.Read(ref _pauses);
+
+    /// <summary>Gets how long a batch may wait for its work item before coalescing pauses: a fifth of the budget.</summary>
+    internal TimeSpan SlowFlush => _budget / 5;
+
+    /// <summary>Gets whether a slow flush paused coalescing, until <see cref="CoalescingPause"/> after it.</summary>
+    internal bool IsCoalescingPaused => _time.GetTimestamp() < Volatile.Read(ref _pausedUntil);
+
+    /// <summary>A batch's work item ran: it was queued at <paramref name="queuedAt"/>, a <see cref="TimeProvider"/> timestamp.</summary>
+    internal void BatchSent(long queuedAt)
+    {
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(queuedAt, now) > SlowFlush)
+        {
+            Volatile.Write(ref _pausedUntil, now + (long)(CoalescingPause.TotalSeconds * _time.TimestampFrequency));
+            Interlocked.Increment(ref _pauses);
+        }
+    }
+
+    /// <summary>
+    /// Sends a <c>GET</c>: in this thread's open batch when at least <see cref="CacheAsideOptions.CoalesceReadsAbove"/>
+    /// commands are in flight (and coalescing is not paused), otherwise at once.
+    /// </summary>
     private Task<Lease<byte>?> SendGet(IDatabase database, RedisKey key, bool sync)
     {
         if (sync || _clock.InFlight < _coalesceAbove)
@@ -31,7 +66,12 @@ internal sealed partial class RedisStore
             return reply;
         }
 
-        open = new GetBatch(this, database.CreateBatch());
+        if (IsCoalescingPaused)
+        {
+            return database.StringGetLeaseAsync(key);
+        }
+
+        open = new GetBatch(this, database.CreateBatch(), _time.GetTimestamp());
         open.TryAdd(key, out reply);
         s_openBatch = open;
         Interlocked.Increment(ref _batches);

@@ -32,10 +32,12 @@ internal sealed partial class RedisStore : IDisposable
     private readonly TimeProvider _time;
     private readonly BudgetClock _clock;
     private readonly int _coalesceAbove;
+    private readonly TimeSpan _budget;
 
     public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time, TimeSpan budget, int coalesceAbove)
     {
         _coalesceAbove = coalesceAbove == 0 ? int.MaxValue : coalesceAbove;
+        _budget = budget;
         _clock = new BudgetClock(time, budget);
         _reads = reads;
         _writes = writes;
