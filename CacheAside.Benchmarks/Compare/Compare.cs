@@ -61,7 +61,7 @@ internal static class Compare
             {
                 var cpuBefore = Environment.CpuUsage.TotalTime;
                 var (count, took) = await ThroughputAsync(contenders[0], TimeSpan.FromSeconds(seconds));
-                Console.WriteLine($"{contenders[0].Name}: {count / took:0} ops/s, client CPU {(Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / count:0.00} µs per hit over {took:0.0} s");
+                Console.WriteLine($"{contenders[0].Name}: {count / took:0} ops/s, client CPU {(Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / count:0.00} µs per hit over {took:0.0} s {contenders[0].Notes}");
                 return 0;
             }
 
@@ -95,6 +95,7 @@ internal static class Compare
         var server = connection.GetServer(connection.GetEndPoints()[0]);
         var perBlock = Math.Max(1, calls / Blocks);
         var latencies = contenders.Select(_ => new List<double>(calls)).ToArray();
+        var blockP50s = contenders.Select(_ => new double[Blocks]).ToArray();
         var allocated = new long[contenders.Count];
         var commands = new long[contenders.Count];
         var hits = new long[contenders.Count];
@@ -119,12 +120,15 @@ internal static class Compare
                 var contender = contenders[c];
                 var commandsBefore = await CommandsAsync(server);
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var first = latencies[c].Count;
                 for (var i = 0; i < perBlock; i++)
                 {
                     var started = Stopwatch.GetTimestamp();
                     await contender.ReadAsync(((block * perBlock) + i) % Keys);
                     latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                 }
+
+                blockP50s[c][block] = Stats.Percentile(latencies[c].Skip(first).Order().ToList(), 0.5);
 
                 allocated[c] += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
@@ -151,7 +155,7 @@ internal static class Compare
         return contenders.Select((contender, c) =>
         {
             var sorted = latencies[c].Order().ToList();
-            return new Result(contender.Name, repetition, Stats.Percentile(sorted, 0.5), Stats.Percentile(sorted, 0.95), Stats.Percentile(sorted, 0.99), ops[c] / elapsed[c], rates[c], allocated[c] / (double)hits[c], commands[c] / (double)hits[c], cpu[c] / ops[c]);
+            return new Result(contender.Name, repetition, Stats.Percentile(sorted, 0.5), Stats.Percentile(sorted, 0.95), Stats.Percentile(sorted, 0.99), blockP50s[c], ops[c] / elapsed[c], rates[c], allocated[c] / (double)hits[c], commands[c] / (double)hits[c], cpu[c] / ops[c]);
         }).ToList();
     }
 
@@ -205,16 +209,18 @@ internal static class Compare
             {
                 var own = mine.Single(r => r.Repetition == rep);
                 var hand = results.Single(r => r.Name == baseline && r.Repetition == rep);
-                // Throughput drifts over seconds: each slice is divided by the baseline's slice of the same turn.
+                // The machine drifts over seconds: each block's p50 and each slice's throughput is divided by the
+                // baseline's of the same turn.
                 var throughput = Stats.Median(own.Rates.Select((rate, turn) => rate / hand.Rates[turn]));
-                return (P50: own.P50 / hand.P50, Throughput: throughput, Allocated: own.Allocated / hand.Allocated);
+                var p50 = Stats.Median(own.BlockP50s.Select((value, block) => value / hand.BlockP50s[block]));
+                return (P50: p50, Throughput: throughput, Allocated: own.Allocated / hand.Allocated);
             }).ToList();
             Console.WriteLine($"| {name} | {Stats.Micros(Stats.Median(mine.Select(r => r.P50)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P95)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P99)))} | {Stats.Number(Stats.Median(ratios.Select(r => r.P50)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Throughput)), "0")} ops/s | {Stats.Number(Stats.Median(ratios.Select(r => r.Throughput)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Allocated)), "0")} B | {Stats.Number(Stats.Median(ratios.Select(r => r.Allocated)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Commands)), "0.00")} | {Stats.Micros(Stats.Median(mine.Select(r => r.CpuPerHit)))} |");
         }
 
         Console.WriteLine();
-        Console.WriteLine("Medians of the repetitions; each ratio is taken within its repetition (throughput: the median of its slices, each divided by the hand-written pattern's slice of the same turn), then the median of those is shown.");
+        Console.WriteLine("Medians of the repetitions; each ratio is taken within its repetition (p50 and throughput: the median over its blocks or slices, each divided by the hand-written pattern's block or slice of the same turn), then the median of those is shown.");
     }
 
-    private sealed record Result(string Name, int Repetition, double P50, double P95, double P99, double Throughput, double[] Rates, double Allocated, double Commands, double CpuPerHit);
+    private sealed record Result(string Name, int Repetition, double P50, double P95, double P99, double[] BlockP50s, double Throughput, double[] Rates, double Allocated, double Commands, double CpuPerHit);
 }

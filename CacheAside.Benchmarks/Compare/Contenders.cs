@@ -20,6 +20,9 @@ internal abstract class Contender : IDisposable
     /// <summary>Gets whether a read blocks its thread (a synchronous method).</summary>
     public virtual bool IsSynchronous => false;
 
+    /// <summary>Gets what the contender can tell about its own work, for <c>--soak</c>; empty when nothing.</summary>
+    public virtual string Notes => string.Empty;
+
     /// <summary>Reads quote <paramref name="id"/>; after warming, always a hit.</summary>
     public abstract ValueTask ReadAsync(int id);
 
@@ -128,6 +131,15 @@ internal abstract class Contender : IDisposable
         public override string Name => _sync ? "CacheAside, sync method" : _coalesce ? "CacheAside, Task<T> method" : "CacheAside, Task<T> method, CoalesceReadsAbove = 0";
 
         public override bool IsSynchronous => _sync;
+
+        public override string Notes
+        {
+            get
+            {
+                var store = _container.Resolve<CacheAside.Interception.Internal.Engine.CacheEngine>().Store;
+                return $"{store.Batches} batches of GETs, coalescing paused {store.CoalescingPauses} times";
+            }
+        }
 
         public override ValueTask ReadAsync(int id)
         {
