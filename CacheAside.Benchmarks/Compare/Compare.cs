@@ -28,14 +28,14 @@ internal static class Compare
         using var redis = RedisServer.Start();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",allowAdmin=true");
         var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        // --soak name: one contender's 32 callers alone for --seconds, nothing else running: what a profiler attaches to.
+        var soak = Array.IndexOf(args, "--soak") is var soakAt and >= 0 && soakAt + 1 < args.Length ? args[soakAt + 1] : null;
         // --only a,b: the contenders whose names contain one of these, and the hand-written baseline.
         var wanted = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var contenders = Contender.All(connection).Where(c => wanted is null || wanted.Any(w => c.Name.Contains(w, StringComparison.OrdinalIgnoreCase)) || c.Name.StartsWith("hand-written (", StringComparison.Ordinal)).ToList();
-        if (Array.IndexOf(args, "--soak") is var soakAt and >= 0 && soakAt + 1 < args.Length)
-        {
-            // --soak name: one contender's 32 callers alone for --seconds, nothing else running: what a profiler attaches to.
-            contenders = Contender.All(connection).Where(c => c.Name.Contains(args[soakAt + 1], StringComparison.OrdinalIgnoreCase)).Take(1).ToList();
-        }
+        var all = Contender.All(connection);
+        var contenders = soak is not null
+            ? all.Where(c => c.Name.Contains(soak, StringComparison.OrdinalIgnoreCase)).Take(1).ToList()
+            : all.Where(c => wanted is null || wanted.Any(w => c.Name.Contains(w, StringComparison.OrdinalIgnoreCase)) || c.Name.StartsWith("hand-written (", StringComparison.Ordinal)).ToList();
 
         try
         {
@@ -57,7 +57,7 @@ internal static class Compare
                 await ThroughputAsync(contender, TimeSpan.FromSeconds(warmup));
             }
 
-            if (Array.IndexOf(args, "--soak") >= 0)
+            if (soak is not null)
             {
                 var cpuBefore = Environment.CpuUsage.TotalTime;
                 var (count, took) = await ThroughputAsync(contenders[0], TimeSpan.FromSeconds(seconds));
@@ -76,7 +76,8 @@ internal static class Compare
         }
         finally
         {
-            foreach (var contender in contenders)
+            // All of them, at the end: a peer's cache disposes the shared multiplexer with itself.
+            foreach (var contender in all)
             {
                 contender.Dispose();
             }

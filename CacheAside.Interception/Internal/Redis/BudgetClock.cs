@@ -23,7 +23,7 @@ namespace CacheAside.Interception.Internal.Redis;
 internal sealed class BudgetClock : IDisposable
 {
     /// <summary>How many idle waits the pool keeps; more are dropped when returned.</summary>
-    internal const int KeepAtMost = 4096;
+    private const int KeepAtMost = 4096;
 
     [ThreadStatic]
     private static PendingCommand? s_threadCached;

@@ -13,13 +13,12 @@ namespace CacheAside.Interception.Internal.Redis;
 internal sealed class GetBatch : IThreadPoolWorkItem
 {
     /// <summary>How many commands one batch takes; the next opens another.</summary>
-    internal const int MaxCommands = 64;
+    private const int MaxCommands = 64;
 
     private readonly Lock _lock = new();
-    private IBatch? _batch;
     private readonly long _queuedAt;
+    private IBatch? _batch;
     private int _count;
-    private bool _sent;
 
     /// <summary>Opens a batch whose work item is queued at <paramref name="queuedAt"/>, a <see cref="TimeProvider"/> timestamp.</summary>
     public GetBatch(RedisStore store, IBatch batch, long queuedAt)
@@ -37,14 +36,15 @@ internal sealed class GetBatch : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            if (_sent || _count == MaxCommands)
+            // No batch left: it was sent.
+            if (_batch is null || _count == MaxCommands)
             {
                 reply = null!;
                 return false;
             }
 
             _count++;
-            reply = _batch!.StringGetLeaseAsync(key);
+            reply = _batch.StringGetLeaseAsync(key);
             return true;
         }
     }
@@ -56,7 +56,6 @@ internal sealed class GetBatch : IThreadPoolWorkItem
         RedisStore store;
         lock (_lock)
         {
-            _sent = true;
             batch = _batch!;
             store = Store!;
             _batch = null;
