@@ -133,6 +133,19 @@ public sealed class CacheAsideOptions
     public int CoalesceReadsAbove { get; set; } = 4;
 
     /// <summary>
+    /// Gets or sets whether a hit whose entry is byte for byte one decoded before returns the instance decoded
+    /// then, instead of decoding the JSON again, for result types that are deeply immutable: a sealed record or
+    /// class whose fields are all read-only and of immutable types, a struct of immutable fields, a string or
+    /// another well-known immutable type, or a type marked <c>[ImmutableObject(true)]</c>. Every hit still reads
+    /// its entry from Redis and compares every byte, so a reused instance is never staler than the entry; a
+    /// mutable type (any settable property, a list, an array) always gets a fresh instance. Each method keeps at
+    /// most 4,096 entries of up to 16 KB, 1 MB in all. Turn it off when callers tell instances apart by reference
+    /// or lock on them; mark a type <c>[ImmutableObject(false)]</c> to exclude it alone.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool ReuseImmutableResults { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets whether the connections CacheAside makes (when the container registers no
     /// <see cref="StackExchange.Redis.IConnectionMultiplexer"/>) have their replies read by threads of their own
     /// rather than by the .NET thread pool, through StackExchange.Redis's <c>DedicatedThreads</c> feature. Without

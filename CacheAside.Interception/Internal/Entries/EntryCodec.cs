@@ -25,12 +25,24 @@ internal sealed class EntryCodec<T>
 
     private readonly JsonBody<T> _body;
     private readonly byte[] _prefix;
+    private readonly DecodedEntries<T>? _decoded;
 
-    public EntryCodec(JsonSerializerOptions options, string fingerprint)
+    /// <summary>Builds the codec of one method's entries.</summary>
+    /// <param name="options">The cache's contract.</param>
+    /// <param name="fingerprint">The shape of the type (<see cref="TypeShape"/>).</param>
+    /// <param name="reuseInstances">
+    /// Whether a value decoded from exactly the same entry bytes before is returned again, when
+    /// <typeparamref name="T"/> is deeply immutable (<see cref="Immutability"/>).
+    /// </param>
+    public EntryCodec(JsonSerializerOptions options, string fingerprint, bool reuseInstances = false)
     {
         _body = new JsonBody<T>(options);
         _prefix = Encoding.ASCII.GetBytes($"{FormatVersion}:{fingerprint}:");
+        _decoded = reuseInstances && Immutability.IsDeep(typeof(T)) ? new DecodedEntries<T>() : null;
     }
+
+    /// <summary>Gets the values decoded lately, when instances are reused; otherwise <see langword="null"/>.</summary>
+    internal DecodedEntries<T>? Decoded => _decoded;
 
     /// <summary>
     /// Writes the entry for <paramref name="value"/>; <see langword="false"/>, with the reason, when the value
@@ -75,10 +87,18 @@ internal sealed class EntryCodec<T>
             return EntryState.Unreadable;
         }
 
-        if (!_body.TryRead(span, out value, out reason))
+        // The same bytes decode to the same value: an immutable one decoded before is that value.
+        if (_decoded is null || !_decoded.TryGet(token, stored.Span, out value))
         {
-            return EntryState.Unreadable;
+            if (!_body.TryRead(span, out value, out reason))
+            {
+                return EntryState.Unreadable;
+            }
+
+            _decoded?.Add(token, stored.Span, value);
         }
+
+        reason = null;
 
         stamp = new EntryStamp(token, loadedAt, loadMs, freshUntil, expiredAt);
         return nowMs < freshUntil ? EntryState.Fresh : EntryState.Stale;

@@ -1,0 +1,121 @@
+namespace CacheAside.Interception.Internal.Entries;
+
+/// <summary>
+/// The values a method's codec decoded lately, each with the exact entry it came from, so that a hit whose
+/// entry is byte for byte one decoded before returns that earlier instance instead of decoding again. Only
+/// for result types that are deeply immutable (<see cref="Serialization.Immutability"/>), where sharing an
+/// instance cannot be told from a fresh copy; every hit still reads its entry from Redis, and a
+/// single changed byte is a new decode, so nothing here can be staler or other than what Redis holds.
+/// </summary>
+/// <remarks>
+/// A table of <see cref="Slots"/> slots in sets of <see cref="Ways"/>; an entry's set is picked by its token
+/// (a load's random 64-bit token, written in the entry's header), so entries spread evenly. Each slot holds one
+/// immutable record, read and replaced whole, so there is no lock. The entries held add up to at most
+/// <see cref="MaxBytes"/>; an entry larger than <see cref="MaxEntryBytes"/> is never kept. The table itself
+/// (32 KB) is allocated by the first entry kept.
+/// </remarks>
+/// <typeparam name="T">The result type.</typeparam>
+internal sealed class DecodedEntries<T>
+{
+    /// <summary>How many entries the table can hold.</summary>
+    public const int Slots = 4096;
+
+    /// <summary>How many slots an entry may take: the size of a set.</summary>
+    public const int Ways = 4;
+
+    /// <summary>How many bytes of entries the table holds at most.</summary>
+    public const long MaxBytes = 1 << 20;
+
+    /// <summary>The largest entry the table keeps.</summary>
+    public const int MaxEntryBytes = 16 * 1024;
+
+    private Decoded?[]? _slots;
+    private long _bytes;
+
+    /// <summary>Gets how many bytes of entries the table holds.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>The value decoded earlier from exactly <paramref name="entry"/>, whose header holds <paramref name="token"/>.</summary>
+    public bool TryGet(ulong token, ReadOnlySpan<byte> entry, out T value)
+    {
+        if (Volatile.Read(ref _slots) is { } slots)
+        {
+            var set = SetOf(token);
+            for (var i = set; i < set + Ways; i++)
+            {
+                if (Volatile.Read(ref slots[i]) is { } decoded && decoded.Token == token && decoded.Entry.AsSpan().SequenceEqual(entry))
+                {
+                    value = decoded.Value;
+                    return true;
+                }
+            }
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>Keeps <paramref name="value"/>, just decoded from <paramref name="entry"/>, unless the entry is too large or the table full.</summary>
+    public void Add(ulong token, ReadOnlySpan<byte> entry, T value)
+    {
+        if (entry.Length > MaxEntryBytes)
+        {
+            return;
+        }
+
+        var slots = Volatile.Read(ref _slots) ?? Allocate();
+
+        // An empty slot of the set, else one picked by other bits of the token: busy entries sharing a set
+        // each keep a slot more often than not.
+        var set = SetOf(token);
+        var slot = set + (int)((token >> 40) % Ways);
+        for (var i = set; i < set + Ways; i++)
+        {
+            if (Volatile.Read(ref slots[i]) is null)
+            {
+                slot = i;
+                break;
+            }
+        }
+
+        var replaced = Volatile.Read(ref slots[slot]);
+        var growth = entry.Length - (replaced?.Entry.Length ?? 0);
+        if (growth > 0 && Interlocked.Add(ref _bytes, growth) > MaxBytes)
+        {
+            Interlocked.Add(ref _bytes, -growth);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref slots[slot], new Decoded(token, entry.ToArray(), value), replaced) != replaced)
+        {
+            // Another thread replaced it first; its entry stays.
+            if (growth > 0)
+            {
+                Interlocked.Add(ref _bytes, -growth);
+            }
+
+            return;
+        }
+
+        if (growth < 0)
+        {
+            Interlocked.Add(ref _bytes, growth);
+        }
+    }
+
+    private static int SetOf(ulong token) => (int)(token & (Slots - 1)) & ~(Ways - 1);
+
+    private Decoded?[] Allocate()
+    {
+        Interlocked.CompareExchange(ref _slots, new Decoded?[Slots], null);
+        return _slots;
+    }
+
+    /// <summary>An entry as it was read, and the value decoded from it.</summary>
+    private sealed class Decoded(ulong token, byte[] entry, T value)
+    {
+        public readonly ulong Token = token;
+        public readonly byte[] Entry = entry;
+        public readonly T Value = value;
+    }
+}
