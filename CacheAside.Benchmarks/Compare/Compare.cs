@@ -59,8 +59,11 @@ internal static class Compare
 
             if (soak is not null)
             {
+                Console.WriteLine($"{contenders[0].Name}, after warming: {contenders[0].Notes}");
                 var cpuBefore = Environment.CpuUsage.TotalTime;
-                var (count, took) = await ThroughputAsync(contenders[0], TimeSpan.FromSeconds(seconds));
+                var (count, took) = args.Contains("--sequential")
+                    ? await SequentialAsync(contenders[0], TimeSpan.FromSeconds(seconds))
+                    : await ThroughputAsync(contenders[0], TimeSpan.FromSeconds(seconds));
                 Console.WriteLine($"{contenders[0].Name}: {count / took:0} ops/s, client CPU {(Environment.CpuUsage.TotalTime - cpuBefore).TotalMicroseconds / count:0.00} µs per hit over {took:0.0} s {contenders[0].Notes}");
                 return 0;
             }
@@ -187,6 +190,20 @@ internal static class Compare
                 counts[c]++;
             }
         }
+    }
+
+    /// <summary>One caller for <paramref name="length"/>: how many hits it made, in how many seconds.</summary>
+    private static async Task<(long Count, double Seconds)> SequentialAsync(Contender contender, TimeSpan length)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var until = started + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        long count = 0;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            await contender.ReadAsync((int)(count++ % Keys));
+        }
+
+        return (count, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private static async Task<long> CommandsAsync(IServer server)

@@ -38,6 +38,7 @@ internal abstract class Contender : IDisposable
         new HandWrittenInAProxy(connection),
         new CacheAsideContender(connection, sync: false),
         new CacheAsideContender(connection, sync: false, coalesce: false),
+        new CacheAsideContender(connection, sync: false, reuse: false),
         new CacheAsideContender(connection, sync: true),
         new FusionCacheContender(connection),
         new HybridCacheContender(connection),
@@ -111,24 +112,29 @@ internal abstract class Contender : IDisposable
         private readonly IQuoteRepository _quotes;
         private readonly bool _sync;
         private readonly bool _coalesce;
+        private readonly bool _reuse;
 
-        public CacheAsideContender(IConnectionMultiplexer connection, bool sync, bool coalesce = true)
+        public CacheAsideContender(IConnectionMultiplexer connection, bool sync, bool coalesce = true, bool reuse = true)
         {
             _sync = sync;
             _coalesce = coalesce;
+            _reuse = reuse;
             var builder = new ContainerBuilder();
             builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
             builder.RegisterCacheAside(o =>
             {
-                o.KeyPrefix = sync ? "cas:" : coalesce ? "caa:" : "can:";
+                o.KeyPrefix = sync ? "cas:" : !reuse ? "car:" : coalesce ? "caa:" : "can:";
                 o.CoalesceReadsAbove = coalesce ? o.CoalesceReadsAbove : 0;
+                o.ReuseImmutableResults = reuse;
             });
             builder.RegisterType<QuoteSource>().As<IQuoteRepository>().SingleInstance().EnableCacheAside();
             _container = builder.Build();
             _quotes = _container.Resolve<IQuoteRepository>();
         }
 
-        public override string Name => _sync ? "CacheAside, sync method" : _coalesce ? "CacheAside, Task<T> method" : "CacheAside, Task<T> method, CoalesceReadsAbove = 0";
+        public override string Name => _sync ? "CacheAside, sync method"
+            : !_reuse ? "CacheAside, Task<T> method, ReuseImmutableResults = false"
+            : _coalesce ? "CacheAside, Task<T> method" : "CacheAside, Task<T> method, CoalesceReadsAbove = 0";
 
         public override bool IsSynchronous => _sync;
 

@@ -24,6 +24,8 @@ public class HitPathOverhead
     private static readonly ProxyGenerator s_generator = new();
     private IContainer _container = null!;
     private IQuoteRepository _cached = null!;
+    private IContainer _notReusing = null!;
+    private IQuoteRepository _cachedNotReusing = null!;
     private IConnectionMultiplexer _fake = null!;
     private CacheEngine _engine = null!;
     private byte[] _entry = null!;
@@ -43,6 +45,16 @@ public class HitPathOverhead
         _container = builder.Build();
         _cached = _container.Resolve<IQuoteRepository>();
         _engine = _container.Resolve<CacheEngine>();
+        var other = new ContainerBuilder();
+        other.RegisterInstance(_fake).As<IConnectionMultiplexer>().ExternallyOwned();
+        other.RegisterCacheAside(o =>
+        {
+            o.KeyPrefix = "bench:";
+            o.ReuseImmutableResults = false;
+        });
+        other.RegisterType<QuoteSource>().As<IQuoteRepository>().SingleInstance().EnableCacheAside();
+        _notReusing = other.Build();
+        _cachedNotReusing = _notReusing.Resolve<IQuoteRepository>();
         _codec = new EntryCodec<Quote>(CacheContract.Create(null), TypeShape.Fingerprint(typeof(Quote), CacheContract.Create(null)));
         _codec.TryEncode(Quote.For(1), new EntryStamp(1, 0, 0, long.MaxValue), 1 << 20, out var entry, out _, out _);
         _entry = entry!;
@@ -53,7 +65,11 @@ public class HitPathOverhead
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _container.Dispose();
+    public void Cleanup()
+    {
+        _container.Dispose();
+        _notReusing.Dispose();
+    }
 
     [Benchmark(Baseline = true, Description = "hand-written: StringGetAsync + Deserialize(string)")]
     public async Task<Quote> HandWritten()
@@ -64,6 +80,9 @@ public class HitPathOverhead
 
     [Benchmark(Description = "CacheAside Task<T> hit")]
     public Task<Quote> CacheAsideAsync() => _cached.GetAsync(1);
+
+    [Benchmark(Description = "CacheAside Task<T> hit, ReuseImmutableResults = false")]
+    public Task<Quote> CacheAsideAsyncNotReusing() => _cachedNotReusing.GetAsync(1);
 
     [Benchmark(Description = "CacheAside sync hit")]
     public Quote CacheAsideSync() => _cached.Get(1);
