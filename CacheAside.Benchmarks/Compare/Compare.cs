@@ -16,12 +16,12 @@ internal static class Compare
 {
     private const int Keys = 1000;
     private const int Callers = 32;
-    private const int Blocks = 20;
+    private const int Blocks = 40;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var repetitions = Stats.Option(args, "--reps", 3);
-        var calls = Stats.Option(args, "--calls", 20_000);
+        var calls = Stats.Option(args, "--calls", 40_000);
         var seconds = Stats.Option(args, "--seconds", 3);
         var warmup = Stats.Option(args, "--warmup", 2);
         var slices = Stats.Option(args, "--slices", 12);

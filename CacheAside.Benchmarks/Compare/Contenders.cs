@@ -36,6 +36,7 @@ internal abstract class Contender : IDisposable
         new RawGet(connection),
         new HandWritten(connection),
         new HandWrittenInAProxy(connection),
+        new HandWrittenAgain(connection),
         new CacheAsideContender(connection, sync: false),
         new CacheAsideContender(connection, sync: false, coalesce: false),
         new CacheAsideContender(connection, sync: false, reuse: false),
@@ -80,6 +81,14 @@ internal abstract class Contender : IDisposable
             await database.StringSetAsync(key, JsonSerializer.Serialize(quote), TimeSpan.FromHours(1));
             return quote;
         }
+    }
+
+    /// <summary>The hand-written pattern once more, on keys of its own: how far apart two identical contenders measure.</summary>
+    private sealed class HandWrittenAgain(IConnectionMultiplexer connection) : Contender
+    {
+        public override string Name => "hand-written again (the measurement's noise)";
+
+        public override async ValueTask ReadAsync(int id) => await HandWritten.Read(connection, "hcopy:q:" + id, id);
     }
 
     /// <summary>The same pattern inside a Castle proxy, as someone building an interceptor by hand would.</summary>
