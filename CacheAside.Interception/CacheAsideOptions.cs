@@ -138,8 +138,8 @@ public sealed class CacheAsideOptions
     /// class whose fields are all read-only and of immutable types, a struct of immutable fields, a string or
     /// another well-known immutable type, or a type marked <c>[ImmutableObject(true)]</c>. Every hit still reads
     /// its entry from Redis and compares every byte, so a reused instance is never staler than the entry; a
-    /// mutable type (any settable property, a list, an array) always gets a fresh instance. Each method keeps at
-    /// most 4,096 entries of up to 16 KB, 1 MB in all. Turn it off when callers tell instances apart by reference
+    /// mutable type (any settable property, a list, an array) always gets a fresh instance. An entry is kept the
+    /// second time it is decoded; each method keeps at most 4,096 entries of up to 16 KB, 1 MB in all. Turn it off when callers tell instances apart by reference
     /// or lock on them; mark a type <c>[ImmutableObject(false)]</c> to exclude it alone.
     /// </summary>
     /// <value>The default is <see langword="true"/>.</value>

@@ -5,9 +5,9 @@ using CsCheck;
 namespace CacheAside.Tests.Serialization;
 
 /// <summary>
-/// Decoding an entry whose bytes were decoded before returns the earlier instance, for deeply immutable
-/// types only, and is otherwise indistinguishable from decoding afresh: any changed byte decodes anew (or is
-/// unreadable, as before), freshness is judged on every read, and the table stays within its bounds.
+/// Decoding an entry whose bytes were decoded (twice) before returns the instance kept then, for deeply
+/// immutable types only, and is otherwise indistinguishable from decoding afresh: any changed byte decodes anew
+/// (or is unreadable, as before), freshness is judged on every read, and the table stays within its bounds.
 /// </summary>
 public sealed class DecodedEntriesTests
 {
@@ -21,9 +21,11 @@ public sealed class DecodedEntriesTests
 
         Assert.That(codec.Decode(entry, Now, out var first, out _, out _), Is.EqualTo(EntryState.Fresh));
         Assert.That(codec.Decode(entry.ToArray(), Now, out var second, out _, out _), Is.EqualTo(EntryState.Fresh));
+        Assert.That(codec.Decode(entry.ToArray(), Now, out var third, out _, out _), Is.EqualTo(EntryState.Fresh));
 
-        Assert.That(second, Is.SameAs(first));
-        Assert.That(second, Is.EqualTo(new Price("ACME", 12.5m)));
+        Assert.That(second, Is.Not.SameAs(first), "an entry decoded once is only marked as seen");
+        Assert.That(third, Is.SameAs(second), "decoded a second time, it is kept");
+        Assert.That(third, Is.EqualTo(new Price("ACME", 12.5m)));
     }
 
     [Test]
@@ -32,6 +34,7 @@ public sealed class DecodedEntriesTests
         var codec = Codec<MutablePrice>(reuse: true);
         var entry = Encode(codec, new MutablePrice { Symbol = "ACME", Value = 12.5m }, token: 42);
 
+        codec.Decode(entry, Now, out _, out _, out _);
         codec.Decode(entry, Now, out var first, out _, out _);
         first.Value = 99m;
         codec.Decode(entry, Now, out var second, out _, out _);
@@ -47,6 +50,7 @@ public sealed class DecodedEntriesTests
         var codec = Codec<Price>(reuse: false);
         var entry = Encode(codec, new Price("ACME", 12.5m), token: 42);
 
+        codec.Decode(entry, Now, out _, out _, out _);
         codec.Decode(entry, Now, out var first, out _, out _);
         codec.Decode(entry, Now, out var second, out _, out _);
 
@@ -58,6 +62,7 @@ public sealed class DecodedEntriesTests
     {
         var codec = Codec<Price>(reuse: true);
         var entry = Encode(codec, new Price("ACME", 12.5m), token: 42);
+        codec.Decode(entry, Now, out _, out _, out _);
         codec.Decode(entry, Now, out _, out _, out _);
 
         // The same header, a body changed in place (the entry written over by something else).
@@ -75,6 +80,7 @@ public sealed class DecodedEntriesTests
         var codec = Codec<Price>(reuse: true);
         var entry = Encode(codec, new Price("ACME", 12.5m), token: 42);
         codec.Decode(entry, Now, out _, out _, out _);
+        codec.Decode(entry, Now, out _, out _, out _);
 
         var damaged = entry[..^3];
 
@@ -88,6 +94,7 @@ public sealed class DecodedEntriesTests
         var codec = Codec<Price>(reuse: true);
         var entry = Encode(codec, new Price("ACME", 12.5m), token: 42, freshUntil: Now + 1000);
 
+        codec.Decode(entry, Now, out _, out _, out _);
         Assert.That(codec.Decode(entry, Now, out var fresh, out _, out _), Is.EqualTo(EntryState.Fresh));
         Assert.That(codec.Decode(entry, Now + 1000, out var stale, out var stamp, out _), Is.EqualTo(EntryState.Stale));
 
@@ -101,16 +108,32 @@ public sealed class DecodedEntriesTests
         var codec = Codec<string>(reuse: true);
         var large = Encode(codec, new string('x', DecodedEntries<string>.MaxEntryBytes), token: 1);
         codec.Decode(large, Now, out _, out _, out _);
+        codec.Decode(large, Now, out _, out _, out _);
         Assert.That(codec.Decoded!.Bytes, Is.Zero, "an entry above the per-entry limit is not kept");
 
         var text = new string('y', 8 * 1024);
         for (ulong token = 0; token < 4 * DecodedEntries<string>.Slots; token++)
         {
-            codec.Decode(Encode(codec, text, token), Now, out _, out _, out _);
+            var entry = Encode(codec, text, token | (token << 12));
+            codec.Decode(entry, Now, out _, out _, out _);
+            codec.Decode(entry, Now, out _, out _, out _);
         }
 
         Assert.That(codec.Decoded.Bytes, Is.GreaterThan(DecodedEntries<string>.MaxBytes / 2));
         Assert.That(codec.Decoded.Bytes, Is.LessThanOrEqualTo(DecodedEntries<string>.MaxBytes));
+    }
+
+    [Test]
+    public void EntriesDecodedOnce_AreNeverCopied()
+    {
+        // Hits spread over far more entries than the table holds, each read once: nothing is kept.
+        var codec = Codec<Price>(reuse: true);
+        for (ulong token = 0; token < 2 * DecodedEntries<Price>.Slots; token++)
+        {
+            codec.Decode(Encode(codec, new Price("ACME", token), (token << 12) | (token << 32)), Now, out _, out _, out _);
+        }
+
+        Assert.That(codec.Decoded!.Bytes, Is.Zero);
     }
 
     [Test]

@@ -11,8 +11,10 @@ namespace CacheAside.Interception.Internal.Entries;
 /// A table of <see cref="Slots"/> slots in sets of <see cref="Ways"/>; an entry's set is picked by its token
 /// (a load's random 64-bit token, written in the entry's header), so entries spread evenly. Each slot holds one
 /// immutable record, read and replaced whole, so there is no lock. The entries held add up to at most
-/// <see cref="MaxBytes"/>; an entry larger than <see cref="MaxEntryBytes"/> is never kept. The table itself
-/// (32 KB) is allocated by the first entry kept.
+/// <see cref="MaxBytes"/>; an entry larger than <see cref="MaxEntryBytes"/> is never kept. An entry is kept
+/// the second time it is decoded, not the first: a method whose hits spread over many more entries than the
+/// table holds would otherwise copy every entry it decodes, only to replace it before it is read again. The
+/// tables (32 KB each) are allocated by the first entry decoded.
 /// </remarks>
 /// <typeparam name="T">The result type.</typeparam>
 internal sealed class DecodedEntries<T>
@@ -30,6 +32,7 @@ internal sealed class DecodedEntries<T>
     public const int MaxEntryBytes = 16 * 1024;
 
     private Decoded?[]? _slots;
+    private uint[]? _seen;
     private long _bytes;
 
     /// <summary>Gets how many bytes of entries the table holds.</summary>
@@ -55,7 +58,10 @@ internal sealed class DecodedEntries<T>
         return false;
     }
 
-    /// <summary>Keeps <paramref name="value"/>, just decoded from <paramref name="entry"/>, unless the entry is too large or the table full.</summary>
+    /// <summary>
+    /// Keeps <paramref name="value"/>, just decoded from <paramref name="entry"/>, when this is the second time
+    /// the entry was decoded, unless the entry is too large or the table full.
+    /// </summary>
     public void Add(ulong token, ReadOnlySpan<byte> entry, T value)
     {
         if (entry.Length > MaxEntryBytes)
@@ -63,7 +69,17 @@ internal sealed class DecodedEntries<T>
             return;
         }
 
-        var slots = Volatile.Read(ref _slots) ?? Allocate();
+        // Seen once before (by these bits of the token, so a rare false match only keeps an entry early)?
+        var seen = Volatile.Read(ref _seen) ?? Allocate(ref _seen);
+        var tag = (uint)(token >> 32) | 1;
+        var mark = (int)((token >> 12) & (Slots - 1));
+        if (Volatile.Read(ref seen[mark]) != tag)
+        {
+            Volatile.Write(ref seen[mark], tag);
+            return;
+        }
+
+        var slots = Volatile.Read(ref _slots) ?? Allocate(ref _slots);
 
         // An empty slot of the set, else one picked by other bits of the token: busy entries sharing a set
         // each keep a slot more often than not.
@@ -105,10 +121,10 @@ internal sealed class DecodedEntries<T>
 
     private static int SetOf(ulong token) => (int)(token & (Slots - 1)) & ~(Ways - 1);
 
-    private Decoded?[] Allocate()
+    private static TItem[] Allocate<TItem>(ref TItem[]? table)
     {
-        Interlocked.CompareExchange(ref _slots, new Decoded?[Slots], null);
-        return _slots;
+        Interlocked.CompareExchange(ref table, new TItem[Slots], null);
+        return table;
     }
 
     /// <summary>An entry as it was read, and the value decoded from it.</summary>
