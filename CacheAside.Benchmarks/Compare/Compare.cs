@@ -14,7 +14,8 @@ namespace CacheAside.Benchmarks.Compare;
 /// </summary>
 internal static class Compare
 {
-    private const int Keys = 1000;
+    // --keys N: how many warm keys the hits spread over, 1,000 unless told.
+    private static int s_keys = 1000;
     private const int Callers = 32;
     private const int Blocks = 40;
 
@@ -25,6 +26,7 @@ internal static class Compare
         var seconds = Stats.Option(args, "--seconds", 3);
         var warmup = Stats.Option(args, "--warmup", 2);
         var slices = Stats.Option(args, "--slices", 12);
+        s_keys = Stats.Option(args, "--keys", 1000);
         using var redis = RedisServer.Start();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",allowAdmin=true");
         var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
@@ -44,14 +46,14 @@ internal static class Compare
             // the calls have been counted, which takes seconds on a busy two-core machine).
             foreach (var contender in contenders)
             {
-                for (var id = 0; id < Keys; id++)
+                for (var id = 0; id < s_keys; id++)
                 {
                     await contender.ReadAsync(id);
                 }
 
-                for (var i = 0; i < 5 * Keys; i++)
+                for (var i = 0; i < 5 * s_keys; i++)
                 {
-                    await contender.ReadAsync(i % Keys);
+                    await contender.ReadAsync(i % s_keys);
                 }
 
                 await ThroughputAsync(contender, TimeSpan.FromSeconds(warmup));
@@ -68,7 +70,7 @@ internal static class Compare
                 return 0;
             }
 
-            Console.WriteLine($"Compare: hits of a {System.Text.Json.JsonSerializer.Serialize(Quote.For(1)).Length}-byte JSON value over {Keys} warm keys; per contender and repetition {calls} sequential hits in {Blocks} blocks and {seconds} s of {Callers} concurrent callers in {slices} slices, the contenders taking turns block by block and slice by slice; {repetitions} repetitions; {Environment.ProcessorCount} cores, .NET {Environment.Version}, redis-server on loopback.");
+            Console.WriteLine($"Compare: hits of a {System.Text.Json.JsonSerializer.Serialize(Quote.For(1)).Length}-byte JSON value over {s_keys} warm keys; per contender and repetition {calls} sequential hits in {Blocks} blocks and {seconds} s of {Callers} concurrent callers in {slices} slices, the contenders taking turns block by block and slice by slice; {repetitions} repetitions; {Environment.ProcessorCount} cores, .NET {Environment.Version}, redis-server on loopback.");
             var results = new List<Result>();
             for (var repetition = 1; repetition <= repetitions; repetition++)
             {
@@ -113,7 +115,7 @@ internal static class Compare
         {
             for (var i = 0; i < perBlock; i++)
             {
-                await contender.ReadAsync(i % Keys);
+                await contender.ReadAsync(i % s_keys);
             }
         }
 
@@ -128,7 +130,7 @@ internal static class Compare
                 for (var i = 0; i < perBlock; i++)
                 {
                     var started = Stopwatch.GetTimestamp();
-                    await contender.ReadAsync(((block * perBlock) + i) % Keys);
+                    await contender.ReadAsync(((block * perBlock) + i) % s_keys);
                     latencies[c].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                 }
 
@@ -186,7 +188,7 @@ internal static class Compare
             var id = c * 31;
             while (!stop.IsCancellationRequested)
             {
-                await contender.ReadAsync(id++ % Keys);
+                await contender.ReadAsync(id++ % s_keys);
                 counts[c]++;
             }
         }
@@ -200,7 +202,7 @@ internal static class Compare
         long count = 0;
         while (Stopwatch.GetTimestamp() < until)
         {
-            await contender.ReadAsync((int)(count++ % Keys));
+            await contender.ReadAsync((int)(count++ % s_keys));
         }
 
         return (count, Stopwatch.GetElapsedTime(started).TotalSeconds);
