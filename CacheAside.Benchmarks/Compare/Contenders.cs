@@ -37,6 +37,7 @@ internal abstract class Contender : IDisposable
         new HandWritten(connection),
         new HandWrittenInAProxy(connection),
         new HandWrittenAgain(connection),
+        new HandWrittenSync(connection),
         new CacheAsideContender(connection, sync: false),
         new CacheAsideContender(connection, sync: false, coalesce: false),
         new CacheAsideContender(connection, sync: false, reuse: false),
@@ -89,6 +90,31 @@ internal abstract class Contender : IDisposable
         public override string Name => "hand-written again (the measurement's noise)";
 
         public override async ValueTask ReadAsync(int id) => await HandWritten.Read(connection, "hcopy:q:" + id, id);
+    }
+
+    /// <summary>The seed's pattern in a synchronous method: <c>StringGet</c>, which blocks the calling thread.</summary>
+    private sealed class HandWrittenSync(IConnectionMultiplexer connection) : Contender
+    {
+        public override string Name => "hand-written, sync method (StringGet + System.Text.Json)";
+
+        public override bool IsSynchronous => true;
+
+        public override ValueTask ReadAsync(int id)
+        {
+            var database = connection.GetDatabase();
+            var key = "hsync:q:" + id;
+            var cached = database.StringGet(key);
+            if (cached.IsNull)
+            {
+                database.StringSet(key, JsonSerializer.Serialize(Quote.For(id)), TimeSpan.FromHours(1));
+            }
+            else
+            {
+                JsonSerializer.Deserialize<Quote>((string)cached!);
+            }
+
+            return default;
+        }
     }
 
     /// <summary>The same pattern inside a Castle proxy, as someone building an interceptor by hand would.</summary>
