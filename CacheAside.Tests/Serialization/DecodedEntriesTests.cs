@@ -137,6 +137,33 @@ public sealed class DecodedEntriesTests
     }
 
     [Test]
+    public void ManyThreads_EachGetsTheValueOfItsOwnEntry()
+    {
+        // Entries sharing sets (tokens equal in their low bits), decoded and replaced from four threads at
+        // once: whatever the table holds at a moment, a decode returns the value of the bytes it was given.
+        var codec = Codec<Price>(reuse: true);
+        var entries = Enumerable.Range(0, 64)
+            .Select(i => (Value: new Price("S" + i, i), Entry: Encode(codec, new Price("S" + i, i), ((ulong)i << 40) | 8)))
+            .ToArray();
+        var wrong = 0;
+        Parallel.For(0, 4, worker =>
+        {
+            var random = new Random(worker);
+            for (var n = 0; n < 20_000; n++)
+            {
+                var (value, entry) = entries[random.Next(entries.Length)];
+                if (codec.Decode(entry, Now, out var decoded, out _, out _) != EntryState.Fresh || !decoded.Equals(value))
+                {
+                    Interlocked.Increment(ref wrong);
+                }
+            }
+        });
+
+        Assert.That(wrong, Is.Zero);
+        Assert.That(codec.Decoded!.Bytes, Is.GreaterThan(0).And.LessThanOrEqualTo(DecodedEntries<Price>.Ways * entries[0].Entry.Length * 2));
+    }
+
+    [Test]
     public void Property_ReuseIsTransparent()
     {
         // Entries of a few values and tokens, some with a byte changed, decoded in any order: the state, the
