@@ -38,32 +38,35 @@ internal sealed class DecodedEntries<T>
     /// <summary>Gets how many bytes of entries the table holds.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>The value decoded earlier from exactly <paramref name="entry"/>, whose header holds <paramref name="token"/>.</summary>
-    public bool TryGet(ulong token, ReadOnlySpan<byte> entry, out T value)
+    /// <summary>The stamp and value decoded earlier from exactly <paramref name="entry"/>, whose header holds <paramref name="token"/>.</summary>
+    public bool TryGet(ulong token, ReadOnlySpan<byte> entry, out T value, out EntryStamp stamp)
     {
         if (Volatile.Read(ref _slots) is { } slots)
         {
             var set = SetOf(token);
             for (var i = set; i < set + Ways; i++)
             {
-                if (Volatile.Read(ref slots[i]) is { } decoded && decoded.Token == token && decoded.Entry.AsSpan().SequenceEqual(entry))
+                if (Volatile.Read(ref slots[i]) is { } decoded && decoded.Stamp.Token == token && decoded.Entry.AsSpan().SequenceEqual(entry))
                 {
                     value = decoded.Value;
+                    stamp = decoded.Stamp;
                     return true;
                 }
             }
         }
 
         value = default!;
+        stamp = default;
         return false;
     }
 
     /// <summary>
-    /// Keeps <paramref name="value"/>, just decoded from <paramref name="entry"/>, when this is the second time
-    /// the entry was decoded, unless the entry is too large or the table full.
+    /// Keeps <paramref name="stamp"/> and <paramref name="value"/>, just decoded from <paramref name="entry"/>, when
+    /// this is the second time the entry was decoded, unless the entry is too large or the table full.
     /// </summary>
-    public void Add(ulong token, ReadOnlySpan<byte> entry, T value)
+    public void Add(in EntryStamp stamp, ReadOnlySpan<byte> entry, T value)
     {
+        var token = stamp.Token;
         if (entry.Length > MaxEntryBytes)
         {
             return;
@@ -102,7 +105,7 @@ internal sealed class DecodedEntries<T>
             return;
         }
 
-        if (Interlocked.CompareExchange(ref slots[slot], new Decoded(token, entry.ToArray(), value), replaced) != replaced)
+        if (Interlocked.CompareExchange(ref slots[slot], new Decoded(stamp, entry.ToArray(), value), replaced) != replaced)
         {
             // Another thread replaced it first; its entry stays.
             if (growth > 0)
@@ -127,10 +130,10 @@ internal sealed class DecodedEntries<T>
         return table;
     }
 
-    /// <summary>An entry as it was read, and the value decoded from it.</summary>
-    private sealed class Decoded(ulong token, byte[] entry, T value)
+    /// <summary>An entry as it was read, and the stamp and value decoded from it.</summary>
+    private sealed class Decoded(EntryStamp stamp, byte[] entry, T value)
     {
-        public readonly ulong Token = token;
+        public readonly EntryStamp Stamp = stamp;
         public readonly byte[] Entry = entry;
         public readonly T Value = value;
     }
