@@ -139,8 +139,9 @@ public sealed class CacheAsideOptions
     /// another well-known immutable type, or a type marked <c>[ImmutableObject(true)]</c>. Every hit still reads
     /// its entry from Redis and compares every byte, so a reused instance is never staler than the entry; a
     /// mutable type (any settable property, a list, an array) always gets a fresh instance. An entry is kept the
-    /// second time it is decoded; each method keeps at most 4,096 entries of up to 16 KB, 1 MB in all. Turn it off when callers tell instances apart by reference
-    /// or lock on them; mark a type <c>[ImmutableObject(false)]</c> to exclude it alone.
+    /// second time it is decoded; each method keeps at most 4,096 entries of up to 16 KB, 1 MB in all. Turn it
+    /// off when callers tell instances apart by reference or lock on them; mark a type
+    /// <c>[ImmutableObject(false)]</c> to exclude it alone.
     /// </summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool ReuseImmutableResults { get; set; } = true;

@@ -86,27 +86,26 @@ internal sealed class EntryCodec<T>
         }
 
         // The same bytes decode to the same stamp and value: an immutable value decoded from them before is it.
-        if (_decoded is not null && _decoded.TryGet(token, stored.Span, out value, out stamp))
+        if (_decoded is null || !_decoded.TryGet(token, stored.Span, out value, out stamp))
         {
-            reason = null;
-            return nowMs < stamp.FreshUntilMs ? EntryState.Fresh : EntryState.Stale;
+            if (!TryReadNumber(ref span, out var loadedAt) || !TryReadNumber(ref span, out var loadMs)
+                || !TryReadNumber(ref span, out var freshUntil) || !TryReadZeroOrNumber(ref span, out var expiredAt))
+            {
+                reason = "a damaged header";
+                return EntryState.Unreadable;
+            }
+
+            if (!_body.TryRead(span, out value, out reason))
+            {
+                return EntryState.Unreadable;
+            }
+
+            stamp = new EntryStamp(token, loadedAt, loadMs, freshUntil, expiredAt);
+            _decoded?.Add(stamp, stored.Span, value);
         }
 
-        if (!TryReadNumber(ref span, out var loadedAt) || !TryReadNumber(ref span, out var loadMs)
-            || !TryReadNumber(ref span, out var freshUntil) || !TryReadZeroOrNumber(ref span, out var expiredAt))
-        {
-            reason = "a damaged header";
-            return EntryState.Unreadable;
-        }
-
-        if (!_body.TryRead(span, out value, out reason))
-        {
-            return EntryState.Unreadable;
-        }
-
-        stamp = new EntryStamp(token, loadedAt, loadMs, freshUntil, expiredAt);
-        _decoded?.Add(stamp, stored.Span, value);
-        return nowMs < freshUntil ? EntryState.Fresh : EntryState.Stale;
+        reason = null;
+        return nowMs < stamp.FreshUntilMs ? EntryState.Fresh : EntryState.Stale;
     }
 
     private static int WriteNumber(Span<byte> span, long number)
