@@ -90,4 +90,37 @@ public sealed class AuthenticationTests
         Assert.That(thrown!.Message, Does.Contain("in the configuration of the IConnectionMultiplexer registered in the container"));
         Assert.That(thrown.ToString(), Does.Not.Contain(Password));
     }
+
+    [Test]
+    public void WrongPassword_BehindAHandshakeSlowerThanConnectTimeout_StillFailsTheBuild()
+    {
+        using var proxy = new DelayProxy(Server.Port) { Delay = TimeSpan.FromMilliseconds(700) };
+        using var connection = ConnectionMultiplexer.Connect($"{proxy.Endpoint},password=Wrong-{Password},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
+        Assert.That(connection.IsConnected, Is.False, "the first attempt ran out of connectTimeout before the server answered");
+        proxy.Delay = TimeSpan.Zero;
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        var building = Stopwatch.StartNew();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        Assert.That(thrown!.Message, Does.Contain("refused to authenticate"));
+        Assert.That(building.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
+    public void WrongPassword_WhoseFirstHandshakeOutlastsConnectTimeout_FailsTheBuildOfAnOwnConnection()
+    {
+        using var proxy = new DelayProxy(Server.Port) { Delay = TimeSpan.FromMilliseconds(700) };
+        using var faster = new Timer(_ => proxy.Delay = TimeSpan.Zero, null, TimeSpan.FromMilliseconds(1100), Timeout.InfiniteTimeSpan);
+        var builder = new ContainerBuilder();
+        builder.RegisterCacheAside(o => o.RedisConfiguration = $"{proxy.Endpoint},password=Wrong-{Password}");
+        builder.RegisterInstance(new ProductStore()).As<IProductRepository>().EnableCacheAside();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build());
+
+        Assert.That(thrown!.Message, Does.Contain("refused to authenticate"));
+        Assert.That(thrown.ToString(), Does.Not.Contain(Password));
+    }
 }

@@ -92,6 +92,11 @@ internal static class RedisConnection
             error = ex;
         }
 
+        if (RedisErrors.IsUndecidedConnect(error))
+        {
+            error = SettleCredentials(connection, own) ?? error;
+        }
+
         if (RedisErrors.IsAuthenticationFailure(error))
         {
             var where = own ? "CacheAsideOptions.RedisConfiguration" : "the configuration of the IConnectionMultiplexer registered in the container";
@@ -102,6 +107,54 @@ internal static class RedisConnection
 
         Log.NotConnected(logger, endpoints, RedisErrors.Describe(error));
         return false;
+    }
+
+    /// <summary>
+    /// Asks a fresh connection, given twice the <c>connectTimeout</c>, whether Redis accepts the credentials,
+    /// when the multiplexer's own first attempt ran out of time before the server had answered its handshake.
+    /// StackExchange.Redis keeps reporting that first failure and not the ones after it, so a wrong password
+    /// behind a slow first handshake (a loaded machine, a distant server) would otherwise pass unnoticed
+    /// until every call bypassed the cache. The answer is the probe's error, or null when it connected.
+    /// </summary>
+    /// <remarks>
+    /// The probe is built from the configuration string, which holds no TLS callbacks; so a multiplexer the
+    /// application registered with <c>ssl=true</c> is not probed, as a probe without its certificate
+    /// validation could fail where the multiplexer succeeds, and that failure reads like a refused password.
+    /// </remarks>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "The probe's failure is its answer.")]
+    private static Exception? SettleCredentials(IConnectionMultiplexer connection, bool own)
+    {
+        ConfigurationOptions options;
+        try
+        {
+            options = ConfigurationOptions.Parse(connection.Configuration);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        if (options.Ssl && !own)
+        {
+            return null;
+        }
+
+        var patience = 2 * options.ConnectTimeout;
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = patience;
+        options.SyncTimeout = patience;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ClientName = "CacheAside-probe";
+        try
+        {
+            using var probe = ConnectionMultiplexer.Connect(options);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
     }
 
     /// <summary>Whether a StackExchange.Redis configuration string sets <paramref name="name"/> (names are case-insensitive).</summary>

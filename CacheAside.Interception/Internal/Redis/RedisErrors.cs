@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace CacheAside.Interception.Internal.Redis;
@@ -48,6 +49,23 @@ internal static class RedisErrors
             || server.Message.StartsWith("WRONGPASS", StringComparison.Ordinal) => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsAuthenticationFailure),
         _ => IsAuthenticationFailure(error.InnerException),
+    };
+
+    /// <summary>
+    /// Whether a connection attempt ended without a verdict: it ran out of <c>connectTimeout</c> before the
+    /// server had answered the handshake, so the error says neither that Redis is unreachable (a refused or
+    /// unresolvable address) nor that it refused the credentials. The next attempt may tell.
+    /// </summary>
+    public static bool IsUndecidedConnect(Exception? error) => error switch
+    {
+        null => false,
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsUndecidedConnect),
+        RedisConnectionException { FailureType: ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection } connection =>
+            connection.InnerException is null || IsUndecidedConnect(connection.InnerException),
+        RedisTimeoutException => false,
+        OperationCanceledException or TimeoutException => true,
+        SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.TimedOut } => true,
+        _ => false,
     };
 
     /// <summary>A short description that names no key: what kind of failure, never the raw message.</summary>
