@@ -94,7 +94,7 @@ internal static class Compare
     /// <summary>
     /// One repetition. The machine's speed drifts over seconds (other tenants, frequency, the thread pool's
     /// size), so the contenders take turns in short blocks — sequential hits in blocks, throughput in slices,
-    /// each turn in the reverse order of the one before — and every contender sees the same drift.
+    /// each turn in its own shuffled order — and every contender sees the same drift.
     /// </summary>
     private static async Task<List<Result>> MeasureAsync(List<Contender> contenders, int repetition, int calls, int seconds, int slices, ConnectionMultiplexer connection)
     {
@@ -121,7 +121,7 @@ internal static class Compare
 
         for (var block = 0; block < Blocks; block++)
         {
-            foreach (var c in Turns(contenders.Count, block))
+            foreach (var c in Turns(contenders.Count, repetition, block))
             {
                 var contender = contenders[c];
                 var commandsBefore = await CommandsAsync(server);
@@ -147,7 +147,7 @@ internal static class Compare
         var slice = TimeSpan.FromSeconds(seconds) / slices;
         for (var turn = 0; turn < slices; turn++)
         {
-            foreach (var c in Turns(contenders.Count, turn))
+            foreach (var c in Turns(contenders.Count, repetition, 1000 + turn))
             {
                 var cpuBefore = Environment.CpuUsage.TotalTime;
                 var (count, took) = await ThroughputAsync(contenders[c], slice);
@@ -165,9 +165,18 @@ internal static class Compare
         }).ToList();
     }
 
-    /// <summary>The order of turn <paramref name="turn"/>: forwards, then backwards, so no contender always follows the same one.</summary>
-    private static IEnumerable<int> Turns(int count, int turn) =>
-        turn % 2 == 0 ? Enumerable.Range(0, count) : Enumerable.Range(0, count).Reverse();
+    /// <summary>
+    /// The order of a turn: a shuffle, seeded by the repetition and the turn so that runs repeat, so that each
+    /// contender follows every other about equally often. (Forwards-then-backwards gave each contender only two
+    /// predecessors, and the one that ran just before a block — a blocking sync contender, say — can leave
+    /// the thread pool and the caches in a state that favours or penalises the next.)
+    /// </summary>
+    private static int[] Turns(int count, int repetition, int turn)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random((repetition * 7919) + turn).Shuffle(order);
+        return order;
+    }
 
     /// <summary><see cref="Callers"/> concurrent callers for <paramref name="length"/>: how many hits they made, in how many seconds.</summary>
     private static async Task<(long Count, double Seconds)> ThroughputAsync(Contender contender, TimeSpan length)
