@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Autofac;
 using CacheAside.Interception;
+using CacheAside.Interception.Internal.Engine;
+using CacheAside.Interception.Internal.Redis;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
 
@@ -162,5 +165,48 @@ public sealed class RedisKilledTests
                 Interlocked.Increment(ref _wrongResults);
             }
         }
+    }
+
+    [Test]
+    public async Task ServerKilledUnderManyAsyncCallers_WhoseGetsGoOutInBatches_NoCallFails()
+    {
+        using var server = RedisServer.Start();
+        var store = new ProductStore(TimeSpan.FromMilliseconds(1));
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, server.Endpoint, o => o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(1));
+        var redis = harness.Container.Resolve<CacheEngine>().Store;
+        using var stop = new CancellationTokenSource();
+        var workload = new Workload(harness.Service, store);
+
+        var workers = Enumerable.Range(0, 32).Select(w => Task.Run(() => workload.RunAsync(w, stop.Token))).ToArray();
+        Assert.That(SpinWait.SpinUntil(() => redis.Batches > 0, TimeSpan.FromSeconds(10)), Is.True, "GETs went out in batches before the kill");
+        server.Kill();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        server.Restart();
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        Assert.That(workload.Failures, Is.Empty, "no call failed");
+        Assert.That(workload.WrongResults, Is.Zero, "every read returned the implementation's row");
+        Assert.That(harness.Observer.Outcomes, Does.Contain(CacheOutcome.Bypass), "the outage was seen");
+    }
+
+    [Test]
+    public async Task ABatchOfGets_SentAfterTheConnectionDied_FailsItsCommands_WithoutThrowingFromItsWorkItem()
+    {
+        using var server = RedisServer.Start();
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(new ProductStore(), server.Endpoint);
+        var store = harness.Container.Resolve<CacheEngine>().Store;
+        server.Kill();
+        Assert.That(SpinWait.SpinUntil(() => !store.Connection.IsConnected, TimeSpan.FromSeconds(10)), Is.True, "the multiplexer saw the server go");
+        var batch = new GetBatch(store, store.Connection.GetDatabase().CreateBatch(), TimeProvider.System.GetTimestamp());
+        Assert.That(batch.TryAdd(harness.Key("product:1"), out var reply), Is.True);
+
+        // Thrown from the thread-pool work item that sends it, an exception would end the process.
+        Assert.DoesNotThrow(batch.Execute);
+
+        var settled = await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(5)));
+        Assert.That(settled, Is.SameAs(reply), "the command was failed, not left hanging");
+        Assert.That(reply.IsFaulted, Is.True);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using StackExchange.Redis;
 
 namespace CacheAside.Interception.Internal.Redis;
@@ -49,7 +50,8 @@ internal sealed class GetBatch : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Sends the batch: the work item queued when it opened.</summary>
+    /// <summary>Sends the batch: the work item queued when it opened. Never throws: nothing would catch it.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "An exception thrown by a thread-pool work item ends the process.")]
     public void Execute()
     {
         IBatch batch;
@@ -62,8 +64,19 @@ internal sealed class GetBatch : IThreadPoolWorkItem
             Store = null;
         }
 
-        // A failure to write reaches each command's task, as it would for a command sent alone.
-        batch.Execute();
-        store.BatchSent(_queuedAt);
+        try
+        {
+            batch.Execute();
+        }
+        catch (Exception)
+        {
+            // With no connection to write to, StackExchange.Redis fails every command of the batch (each
+            // caller sees it, as it would for a command sent alone) and then throws as well. Thrown from a
+            // work item, that would end the process; a command it did not fail ends at its caller's budget.
+        }
+        finally
+        {
+            store.BatchSent(_queuedAt);
+        }
     }
 }
