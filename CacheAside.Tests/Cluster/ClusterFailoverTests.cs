@@ -4,6 +4,7 @@ using System.Text;
 using Autofac;
 using CacheAside.Interception;
 using CacheAside.Interception.Internal.Engine;
+using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -74,6 +75,56 @@ public sealed class ClusterFailoverTests
         Assert.That(workload.StaleReads, Is.Zero);
         Assert.That(harness.Observer.Outcomes, Does.Contain(CacheOutcome.Hit));
         Assert.That(await workload.StaleEntriesAsync(admin, harness.Container.Resolve<CacheEngine>()), Is.Zero);
+    }
+
+    [Test]
+    public async Task PrimaryKilled_WithoutFullCoverage_TheOtherPrimariesSlotsStayCached_UnderCoalescedReads()
+    {
+        using var cluster = RedisCluster.Start();
+        var store = new ProductStore();
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, cluster.Endpoints);
+        using var admin = await ConnectionMultiplexer.ConnectAsync(cluster.Endpoints + ",allowAdmin=true");
+        foreach (var endpoint in admin.GetEndPoints())
+        {
+            await admin.GetServer(endpoint).ConfigSetAsync("cluster-require-full-coverage", "no");
+        }
+
+        const int Ids = 300;
+        for (var id = 1; id <= Ids; id++)
+        {
+            store.SetRow(new Product(id, $"product {id}", id));
+            await harness.Service.GetByIdAsync(id);
+        }
+
+        var victim = cluster.PrimaryFor(admin, harness.Key("product:1"));
+        var onVictim = Enumerable.Range(1, Ids).Where(id => cluster.PrimaryFor(admin, harness.Key($"product:{id}")) == victim).ToHashSet();
+        var batchesBefore = harness.Container.Resolve<CacheEngine>().Store.Batches;
+        victim.Kill();
+        long healthyCalls = 0, healthyHits = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(caller => Task.Run(async () =>
+        {
+            var next = caller * 7;
+            while (!stop.IsCancellationRequested)
+            {
+                var id = 1 + (next++ % Ids);
+                var seen = RecordingObserver.Watch();
+                await harness.Service.GetByIdAsync(id);
+                if (!onVictim.Contains(id))
+                {
+                    Interlocked.Increment(ref healthyCalls);
+                    if (seen.Value?.Outcome == CacheOutcome.Hit)
+                    {
+                        Interlocked.Increment(ref healthyHits);
+                    }
+                }
+            }
+        })));
+
+        TestContext.Out.WriteLine($"{onVictim.Count} of {Ids} ids on the killed primary; the others: {healthyHits} hits in {healthyCalls} calls");
+        Assert.That(harness.Container.Resolve<CacheEngine>().Store.Batches, Is.GreaterThan(batchesBefore), "reads went out in batches, some holding keys of the dead primary");
+        Assert.That(healthyHits, Is.GreaterThanOrEqualTo(healthyCalls * 9 / 10), "the dead primary's share of a batch fails alone: the other slots stay cached");
     }
 
     private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0} ms";
