@@ -12,6 +12,9 @@ internal static class RedisConnection
     /// <summary>How long the first connection may take when the configuration string does not say.</summary>
     internal static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest the startup check's credential probe may take, in milliseconds, unless the <c>connectTimeout</c> is longer.</summary>
+    private const int MaxProbeMilliseconds = 5000;
+
     /// <summary>Parses the configuration string; a problem when it cannot be parsed (the password never shown).</summary>
     public static ConfigurationOptions? Parse(string configuration, List<string> problems)
     {
@@ -110,7 +113,8 @@ internal static class RedisConnection
     }
 
     /// <summary>
-    /// Asks a fresh connection, given twice the <c>connectTimeout</c>, whether Redis accepts the credentials,
+    /// Asks a fresh connection, given twice the <c>connectTimeout</c> (up to <see cref="MaxProbeMilliseconds"/>, or the
+    /// <c>connectTimeout</c> itself when longer), whether Redis accepts the credentials,
     /// when the multiplexer's own first attempt ran out of time before the server had answered its handshake.
     /// StackExchange.Redis keeps reporting that first failure and not the ones after it, so a wrong password
     /// behind a slow first handshake (a loaded machine, a distant server) would otherwise pass unnoticed
@@ -139,7 +143,8 @@ internal static class RedisConnection
             return null;
         }
 
-        var patience = 2 * options.ConnectTimeout;
+        // Twice the connectTimeout, but a blackholed address must not hold the build much past its own connectTimeout.
+        var patience = Math.Min(2 * options.ConnectTimeout, Math.Max(options.ConnectTimeout, MaxProbeMilliseconds));
         options.AbortOnConnectFail = true;
         options.ConnectRetry = 1;
         options.ConnectTimeout = patience;
