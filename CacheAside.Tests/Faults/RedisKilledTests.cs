@@ -34,12 +34,7 @@ public sealed class RedisKilledTests
                 : Task.Run(() => workload.RunAsync(w, stop.Token)))
             .ToArray();
         await Task.Delay(TimeSpan.FromMilliseconds(600));
-        server.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        server.Restart();
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
-        await stop.CancelAsync();
-        await Task.WhenAll(workers);
+        await OutageAsync(server, stop, workers);
 
         TestContext.Out.WriteLine($"{workload.Calls} calls: {string.Join(", ", harness.Observer.Outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {g.Key}"))}");
         Assert.That(workload.Failures, Is.Empty, "no call failed");
@@ -77,6 +72,55 @@ public sealed class RedisKilledTests
         Assert.That(hit, Is.True, $"no hit within {resumed.Elapsed} of the restart");
         Assert.That(harness.Observer.Outcomes, Does.Contain(CacheOutcome.Bypass));
         Assert.That(Eventually.True(() => harness.Logs.WithId(15).Any()), Is.True, "the circuit breaker reported that it closed again");
+    }
+
+    [Test]
+    public async Task ServerKilledUnderManyAsyncCallers_WhoseGetsGoOutInBatches_NoCallFails()
+    {
+        using var server = RedisServer.Start();
+        var store = new ProductStore(TimeSpan.FromMilliseconds(1));
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, server.Endpoint, o => o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(1));
+        var redis = harness.Container.Resolve<CacheEngine>().Store;
+        using var stop = new CancellationTokenSource();
+        var workload = new Workload(harness.Service, store);
+
+        var workers = Enumerable.Range(0, 32).Select(w => Task.Run(() => workload.RunAsync(w, stop.Token))).ToArray();
+        Assert.That(SpinWait.SpinUntil(() => redis.Batches > 0, TimeSpan.FromSeconds(10)), Is.True, "GETs went out in batches before the kill");
+        await OutageAsync(server, stop, workers);
+
+        Assert.That(workload.Failures, Is.Empty, "no call failed");
+        Assert.That(workload.WrongResults, Is.Zero, "every read returned the implementation's row");
+        Assert.That(harness.Observer.Outcomes, Does.Contain(CacheOutcome.Bypass), "the outage was seen");
+    }
+
+    [Test]
+    public async Task ABatchOfGets_SentAfterTheConnectionDied_FailsItsCommands_WithoutThrowingFromItsWorkItem()
+    {
+        using var server = RedisServer.Start();
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(new ProductStore(), server.Endpoint);
+        var store = harness.Container.Resolve<CacheEngine>().Store;
+        server.Kill();
+        Assert.That(SpinWait.SpinUntil(() => !store.Connection.IsConnected, TimeSpan.FromSeconds(10)), Is.True, "the multiplexer saw the server go");
+        var batch = new GetBatch(store, store.Connection.GetDatabase().CreateBatch(), TimeProvider.System.GetTimestamp());
+        Assert.That(batch.TryAdd(harness.Key("product:1"), out var reply), Is.True);
+
+        // Thrown from the thread-pool work item that sends it, an exception would end the process.
+        Assert.DoesNotThrow(batch.Execute);
+
+        var settled = await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(5)));
+        Assert.That(settled, Is.SameAs(reply), "the command was failed, not left hanging");
+        Assert.That(reply.IsFaulted, Is.True);
+    }
+
+    /// <summary>Kills the server under the running workers for a second, restarts it, and stops the workers 600 ms later.</summary>
+    private static async Task OutageAsync(RedisServer server, CancellationTokenSource stop, Task[] workers)
+    {
+        server.Kill();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        server.Restart();
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
     }
 
     /// <summary>
@@ -165,48 +209,5 @@ public sealed class RedisKilledTests
                 Interlocked.Increment(ref _wrongResults);
             }
         }
-    }
-
-    [Test]
-    public async Task ServerKilledUnderManyAsyncCallers_WhoseGetsGoOutInBatches_NoCallFails()
-    {
-        using var server = RedisServer.Start();
-        var store = new ProductStore(TimeSpan.FromMilliseconds(1));
-        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, server.Endpoint, o => o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(1));
-        var redis = harness.Container.Resolve<CacheEngine>().Store;
-        using var stop = new CancellationTokenSource();
-        var workload = new Workload(harness.Service, store);
-
-        var workers = Enumerable.Range(0, 32).Select(w => Task.Run(() => workload.RunAsync(w, stop.Token))).ToArray();
-        Assert.That(SpinWait.SpinUntil(() => redis.Batches > 0, TimeSpan.FromSeconds(10)), Is.True, "GETs went out in batches before the kill");
-        server.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        server.Restart();
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
-        await stop.CancelAsync();
-        await Task.WhenAll(workers);
-
-        Assert.That(workload.Failures, Is.Empty, "no call failed");
-        Assert.That(workload.WrongResults, Is.Zero, "every read returned the implementation's row");
-        Assert.That(harness.Observer.Outcomes, Does.Contain(CacheOutcome.Bypass), "the outage was seen");
-    }
-
-    [Test]
-    public async Task ABatchOfGets_SentAfterTheConnectionDied_FailsItsCommands_WithoutThrowingFromItsWorkItem()
-    {
-        using var server = RedisServer.Start();
-        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(new ProductStore(), server.Endpoint);
-        var store = harness.Container.Resolve<CacheEngine>().Store;
-        server.Kill();
-        Assert.That(SpinWait.SpinUntil(() => !store.Connection.IsConnected, TimeSpan.FromSeconds(10)), Is.True, "the multiplexer saw the server go");
-        var batch = new GetBatch(store, store.Connection.GetDatabase().CreateBatch(), TimeProvider.System.GetTimestamp());
-        Assert.That(batch.TryAdd(harness.Key("product:1"), out var reply), Is.True);
-
-        // Thrown from the thread-pool work item that sends it, an exception would end the process.
-        Assert.DoesNotThrow(batch.Execute);
-
-        var settled = await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(5)));
-        Assert.That(settled, Is.SameAs(reply), "the command was failed, not left hanging");
-        Assert.That(reply.IsFaulted, Is.True);
     }
 }
