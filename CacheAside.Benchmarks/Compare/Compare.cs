@@ -229,7 +229,7 @@ internal static class Compare
     {
         const string baseline = "hand-written (StringGetAsync + System.Text.Json)";
         Console.WriteLine();
-        Console.WriteLine("| contender | hit p50 | p95 | p99 | p50 / hand-written | 32-caller throughput | throughput / hand-written | allocated per hit | allocated / hand-written | Redis commands per hit | client CPU per hit under load |");
+        Console.WriteLine("| contender | hit p50 | p95 | p99 | p50 / hand-written (95% interval) | 32-caller throughput | throughput / hand-written (95% interval) | allocated per hit | allocated / hand-written | Redis commands per hit | client CPU per hit under load |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var name in results.Select(r => r.Name).Distinct())
         {
@@ -240,15 +240,21 @@ internal static class Compare
                 var hand = results.Single(r => r.Name == baseline && r.Repetition == rep);
                 // The machine drifts over seconds: each block's p50 and each slice's throughput is divided by the
                 // baseline's of the same turn.
-                var throughput = Stats.Median(own.Rates.Select((rate, turn) => rate / hand.Rates[turn]));
-                var p50 = Stats.Median(own.BlockP50s.Select((value, block) => value / hand.BlockP50s[block]));
-                return (P50: p50, Throughput: throughput, Allocated: own.Allocated / hand.Allocated);
+                var throughputs = own.Rates.Select((rate, turn) => rate / hand.Rates[turn]).ToList();
+                var p50s = own.BlockP50s.Select((value, block) => value / hand.BlockP50s[block]).ToList();
+                return (P50: Stats.Median(p50s), P50s: p50s, Throughput: Stats.Median(throughputs), Throughputs: throughputs, Allocated: own.Allocated / hand.Allocated);
             }).ToList();
-            Console.WriteLine($"| {name} | {Stats.Micros(Stats.Median(mine.Select(r => r.P50)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P95)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P99)))} | {Stats.Number(Stats.Median(ratios.Select(r => r.P50)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Throughput)), "0")} ops/s | {Stats.Number(Stats.Median(ratios.Select(r => r.Throughput)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Allocated)), "0")} B | {Stats.Number(Stats.Median(ratios.Select(r => r.Allocated)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Commands)), "0.00")} | {Stats.Micros(Stats.Median(mine.Select(r => r.CpuPerHit)))} |");
+
+            // How sure the ratios are: a 95% interval for the median of every block's (or slice's) ratio, all repetitions pooled.
+            var p50Interval = Stats.MedianInterval(ratios.SelectMany(r => r.P50s).ToList());
+            var throughputInterval = Stats.MedianInterval(ratios.SelectMany(r => r.Throughputs).ToList());
+            Console.WriteLine($"| {name} | {Stats.Micros(Stats.Median(mine.Select(r => r.P50)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P95)))} | {Stats.Micros(Stats.Median(mine.Select(r => r.P99)))} | {Stats.Number(Stats.Median(ratios.Select(r => r.P50)), "0.00")} ({Interval(p50Interval)}) | {Stats.Number(Stats.Median(mine.Select(r => r.Throughput)), "0")} ops/s | {Stats.Number(Stats.Median(ratios.Select(r => r.Throughput)), "0.00")} ({Interval(throughputInterval)}) | {Stats.Number(Stats.Median(mine.Select(r => r.Allocated)), "0")} B | {Stats.Number(Stats.Median(ratios.Select(r => r.Allocated)), "0.00")} | {Stats.Number(Stats.Median(mine.Select(r => r.Commands)), "0.00")} | {Stats.Micros(Stats.Median(mine.Select(r => r.CpuPerHit)))} |");
         }
 
         Console.WriteLine();
-        Console.WriteLine("Medians of the repetitions; each ratio is taken within its repetition (p50 and throughput: the median over its blocks or slices, each divided by the hand-written pattern's block or slice of the same turn), then the median of those is shown.");
+        Console.WriteLine("Medians of the repetitions; each ratio is taken within its repetition (p50 and throughput: the median over its blocks or slices, each divided by the hand-written pattern's block or slice of the same turn), then the median of those is shown. In brackets, a 95% bootstrap interval for the median of all blocks' (slices') ratios of every repetition together.");
+
+        static string Interval((double Low, double High) interval) => $"{Stats.Number(interval.Low, "0.000")}–{Stats.Number(interval.High, "0.000")}";
     }
 
     private sealed record Result(string Name, int Repetition, double P50, double P95, double P99, double[] BlockP50s, double Throughput, double[] Rates, double Allocated, double Commands, double CpuPerHit);
