@@ -17,6 +17,8 @@ switch (args.FirstOrDefault())
         return await Freshness.RunAsync(args[1..]);
     case "stampede":
         return await Stampede.RunAsync(args[1..]);
+    case "cold-hit":
+        return HitPathOverhead.RunCold(args[1..]);
     case "hit-overhead":
         return HitPathOverhead.Run(args[1..]);
     case "allocations":
@@ -28,6 +30,6 @@ switch (args.FirstOrDefault())
     case "key-rendering":
         return KeyRendering.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | freshness [--seconds N] | chaos [scenario] | compare [--reps N] [--only name] | hit-overhead | allocations");
+        Console.Error.WriteLine("usage: dotnet run -c Release --project CacheAside.Benchmarks -- fault-latency [--calls N] | observer-cost | key-rendering | stale-set [--runs N --seconds N] | stampede [--runs N] | freshness [--seconds N] | chaos [scenario] | compare [--reps N] [--only name] | hit-overhead | cold-hit [--junk MB] | allocations");
         return 2;
 }
