@@ -34,7 +34,8 @@ internal static class Compare
         var soak = Array.IndexOf(args, "--soak") is var soakAt and >= 0 && soakAt + 1 < args.Length ? args[soakAt + 1] : null;
         // --only a,b: the contenders whose names contain one of these, and the hand-written baseline.
         var wanted = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var all = Contender.All(connection);
+        // --calibrate: two more contenders, the hand-written pattern kept busy for 5 µs after or before its send.
+        var all = args.Contains("--calibrate") ? [.. Contender.All(connection), .. Contender.Calibration(connection)] : Contender.All(connection);
         var contenders = soak is not null
             ? all.Where(c => c.Name.Contains(soak, StringComparison.OrdinalIgnoreCase)).Take(1).ToList()
             : all.Where(c => wanted is null || wanted.Any(w => c.Name.Contains(w, StringComparison.OrdinalIgnoreCase)) || c.Name.StartsWith("hand-written (", StringComparison.Ordinal)).ToList();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Autofac;
 using CacheAside.Interception;
@@ -29,6 +30,16 @@ internal abstract class Contender : IDisposable
     public virtual void Dispose()
     {
     }
+
+    /// <summary>
+    /// The hand-written pattern with 5 µs of busy work just after the <c>GET</c> is sent, and just before: what
+    /// the machine's thread and CPU wake-ups, not the code, do to sequential latency (<c>--calibrate</c>).
+    /// </summary>
+    public static List<Contender> Calibration(IConnectionMultiplexer connection) =>
+    [
+        new HandWrittenBusyAroundSend(connection, afterSend: true),
+        new HandWrittenBusyAroundSend(connection, afterSend: false),
+    ];
 
     /// <summary>Builds every contender, each with keys of its own, sharing one multiplexer.</summary>
     public static List<Contender> All(IConnectionMultiplexer connection) =>
@@ -90,6 +101,45 @@ internal abstract class Contender : IDisposable
         public override string Name => "hand-written again (the measurement's noise)";
 
         public override async ValueTask ReadAsync(int id) => await HandWritten.Read(connection, "hcopy:q:" + id, id);
+    }
+
+    /// <summary>The hand-written pattern, keeping its thread busy for 5 µs right after sending the <c>GET</c>, or right before.</summary>
+    private sealed class HandWrittenBusyAroundSend(IConnectionMultiplexer connection, bool afterSend) : Contender
+    {
+        public override string Name => afterSend ? "hand-written, 5 µs busy after sending (calibration)" : "hand-written, 5 µs busy before sending (calibration)";
+
+        public override async ValueTask ReadAsync(int id)
+        {
+            var database = connection.GetDatabase();
+            var key = "busy:q:" + id;
+            if (!afterSend)
+            {
+                Busy();
+            }
+
+            var pending = database.StringGetAsync(key);
+            if (afterSend)
+            {
+                Busy();
+            }
+
+            var cached = await pending;
+            if (cached.IsNull)
+            {
+                await database.StringSetAsync(key, JsonSerializer.Serialize(Quote.For(id)), TimeSpan.FromHours(1));
+                return;
+            }
+
+            JsonSerializer.Deserialize<Quote>((string)cached!);
+        }
+
+        private static void Busy()
+        {
+            var until = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 200_000);
+            while (Stopwatch.GetTimestamp() < until)
+            {
+            }
+        }
     }
 
     /// <summary>The seed's pattern in a synchronous method: <c>StringGet</c>, which blocks the calling thread.</summary>
