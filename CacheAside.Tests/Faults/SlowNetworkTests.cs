@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Autofac;
 using CacheAside.Interception;
+using CacheAside.Interception.Internal.Engine;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
 
@@ -54,5 +56,44 @@ public sealed class SlowNetworkTests
         Assert.That(slowest, Is.LessThan(s_ceiling));
         Assert.That(harness.Observer.Outcomes.Skip(2), Is.All.EqualTo(CacheOutcome.Bypass).Or.EqualTo(CacheOutcome.Miss));
         Assert.That(Eventually.True(() => harness.Service.GetById(1) is not null && harness.Observer.Last.Outcome == CacheOutcome.Hit, TimeSpan.FromSeconds(20)), Is.True, "hits resume");
+    }
+
+    /// <summary>
+    /// A call that joined a shared load which cannot be handed to it (an invalidation came between) starts over
+    /// with a new GET. That GET gets a whole budget: the call's start lies further back than a budget (the load
+    /// took longer), and a GET whose deadline had already passed would time out at the budget clock's next tick,
+    /// before a Redis 30 ms away could answer, and count as a Redis failure.
+    /// </summary>
+    [Test]
+    public async Task ACallThatStartsOverAfterALongSharedLoad_GetsAWholeBudgetForItsNewGet()
+    {
+        using var server = RedisServer.Start();
+        using var proxy = new DelayProxy(server.Port);
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(source, proxy.Endpoint, o => o.RedisTimeout = s_budget);
+        using var leaseEvents = new MetricCapture(CacheAsideDiagnostics.LeaseEvents);
+        var engine = harness.Container.Resolve<CacheEngine>();
+        var key = harness.Key("row:1");
+        proxy.Delay = TimeSpan.FromMilliseconds(15);
+
+        source.Gate.Close();
+        var first = harness.Service.GetAsync(1);
+        Assert.That(source.Gate.WaitForArrival(), Is.True, "the first load read v1 and is held");
+        await harness.Service.SetAsync(1, "v2");
+        var second = harness.Service.GetAsync(1);
+        Assert.That(Eventually.True(() => engine.Waiting(key, sync: false) == 2), Is.True, "the second call joined the load in flight");
+
+        // Held past the second call's budget, counted from its start.
+        await Task.Delay(3 * s_budget);
+        source.Gate.Open();
+
+        Assert.That(await first, Is.EqualTo("v1"));
+        Assert.That(await second, Is.EqualTo("v2"));
+        Assert.That(leaseEvents.Count(CacheAsideDiagnostics.LeaseEventTag, "rejoined"), Is.EqualTo(1), "the second call started over");
+        var secondsEvent = harness.Observer.Events.Last(e => e.Operation == CacheOperation.Read);
+        TestContext.Out.WriteLine($"the second call: {secondsEvent.Outcome}, {secondsEvent.Details}, {secondsEvent.Elapsed.TotalMilliseconds:0} ms");
+        Assert.That(secondsEvent.Outcome, Is.EqualTo(CacheOutcome.Miss), "its new GET was answered within its own budget: a miss through Redis, not a bypass");
+        Assert.That(harness.Observer.Events.Select(e => e.Outcome), Has.None.EqualTo(CacheOutcome.Bypass));
     }
 }

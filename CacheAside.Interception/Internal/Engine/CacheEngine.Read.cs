@@ -26,8 +26,11 @@ internal sealed partial class CacheEngine
     /// </summary>
     public async Task<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync, int attempt = 1)
     {
-        // The command's budget counts from the call's start: a few key-rendering nanoseconds, and one clock read fewer.
-        var got = await Store.GetAsync(call.Key, sync, Options.RedisTimeout, call.Started).ConfigureAwait(false);
+        // The first GET's budget counts from the call's start: a few key-rendering nanoseconds, and one clock read
+        // fewer. A later attempt's GET, after a shared load, has a budget of its own: the call's start may be longer
+        // ago than a whole budget, which would time the GET out before Redis could answer it.
+        var started = attempt == 1 ? call.Started : _time.GetTimestamp();
+        var got = await Store.GetAsync(call.Key, sync, Options.RedisTimeout, started).ConfigureAwait(false);
         var miss = new Miss(attempt);
         Fallback<T>? fallback = null;
         if (got.IsOk)
