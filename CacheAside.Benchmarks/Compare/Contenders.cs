@@ -80,10 +80,16 @@ internal abstract class Contender : IDisposable
 
         public override async ValueTask ReadAsync(int id) => await Read(connection, "hand:q:" + id, id);
 
-        public static async Task<Quote> Read(IConnectionMultiplexer connection, string key, int id)
+        public static Task<Quote> Read(IConnectionMultiplexer connection, string key, int id)
         {
             var database = connection.GetDatabase();
-            var cached = await database.StringGetAsync(key);
+            return Received(database, database.StringGetAsync(key), key, id);
+        }
+
+        /// <summary>The pattern once its <c>GET</c> was sent: a hit deserialises the string; a miss loads and <c>SET</c>s.</summary>
+        public static async Task<Quote> Received(IDatabase database, Task<RedisValue> sent, string key, int id)
+        {
+            var cached = await sent;
             if (!cached.IsNull)
             {
                 return JsonSerializer.Deserialize<Quote>((string)cached!)!;
@@ -117,20 +123,13 @@ internal abstract class Contender : IDisposable
                 Busy();
             }
 
-            var pending = database.StringGetAsync(key);
+            var sent = database.StringGetAsync(key);
             if (afterSend)
             {
                 Busy();
             }
 
-            var cached = await pending;
-            if (cached.IsNull)
-            {
-                await database.StringSetAsync(key, JsonSerializer.Serialize(Quote.For(id)), TimeSpan.FromHours(1));
-                return;
-            }
-
-            JsonSerializer.Deserialize<Quote>((string)cached!);
+            await HandWritten.Received(database, sent, key, id);
         }
 
         private static void Busy()
