@@ -1,4 +1,6 @@
+using Autofac;
 using CacheAside.Interception;
+using CacheAside.Interception.Internal.Engine;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
 
@@ -143,10 +145,83 @@ public sealed class FailSafeTests
         await Assert.ThrowsAsync<TimeoutException>(() => harness.Service.VolumeAsync("ACME"));
     }
 
+    [Test]
+    public async Task ALoadThatFailsUnderALeaseTakenAfterAnInvalidation_DoesNotWriteTheInvalidatedValueBack()
+    {
+        // Two processes, one database: each container reads through a source of its own holding the same rows.
+        var first = new RowSource();
+        var second = new RowSource();
+        first.Commit(1, "v1");
+        second.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var one = CacheAsideHarness<IRowRepository>.Create(first, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        using var two = CacheAsideHarness<IRowRepository>.Create(second, o =>
+        {
+            o.KeyPrefix = one.Prefix;
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var key = one.Key("row:1");
+        await one.Service.GetAsync(1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+
+        first.Gate.Close();
+        var holding = one.Service.GetAsync(1);
+        Assert.That(first.Gate.WaitForArrival(), Is.True, "the first container holds the lease, its load held");
+        second.FailNext(1);
+        var failing = two.Service.GetAsync(1);
+        Assert.That(Eventually.True(() => one.Redis.HashExists(key + ":lease", "w")), Is.True, "the second container, which read v1 past its time to live, waits");
+
+        second.Commit(1, "v2");
+        await one.Service.SetAsync(1, "v2");
+
+        Assert.That(await failing, Is.EqualTo("v1"), "a call that began before the write may still be answered with what its own read found");
+        Assert.That(Eventually.True(() => !one.Redis.KeyExists(key + ":lease")), Is.True);
+        Assert.That(await two.Service.GetAsync(1), Is.EqualTo("v2"), "after the invalidation completed, v1 is never served again");
+        Assert.That(two.Observer.Last.Details.HasFlag(CacheEventDetails.Stale), Is.False);
+        first.Gate.Open();
+        await holding;
+    }
+
+    [Test]
+    public async Task AKeptFallback_IsNotRefreshedEarly_SoAFailingSourceIsAskedOncePerThrottle()
+    {
+        var source = new RowSource(TimeSpan.FromMilliseconds(100));
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = Create(source, clock);
+        var engine = harness.Container.Resolve<CacheEngine>();
+        var key = harness.Key("row:1");
+        await harness.Service.GetAsync(1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.FailNext(100);
+        Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, key)?.ExpiredAtMs != 0), Is.True, "the fallback was kept for the throttle");
+        var loads = source.Loads;
+
+        // Every draw now says "refresh": Δ (100 ms) · −ln(1e-12) ≈ 2.8 s reaches past the one-second throttle.
+        engine.NextRandom = () => 1 - 1e-12;
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
+            Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale));
+        }
+
+        Assert.That(engine.Refreshing(key), Is.False);
+        Assert.That(source.Loads, Is.EqualTo(loads), "within the throttle the failing source is not asked, not even by an early refresh");
+    }
+
     private static CacheAsideHarness<IRowRepository> Create(RowSource source, ShiftedClock clock) =>
         CacheAsideHarness<IRowRepository>.Create(source, o =>
         {
             o.TimeProvider = clock;
             o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
         });
 }

@@ -64,8 +64,10 @@ internal sealed partial class CacheEngine
     /// <summary>On a hit: starts a background refresh of the entry when the XFetch rule says so; returns whether it did.</summary>
     private bool MaybeRefreshEarly<T>(ReadPlan<T> plan, in ReadCall call, in EntryStamp stamp)
     {
+        // A value fail-safe kept after its source failed is answered from until the throttle ends, and then
+        // loaded again: refreshing it early would ask the failing source at every hit near that end.
         var policy = plan.Spec.Freshness;
-        if (!policy.EarlyRefresh || !ShouldRefreshEarly(NowMs(), stamp, policy.Beta, NextRandom) || _disposed != 0 || _refreshes.ContainsKey(call.Key))
+        if (!policy.EarlyRefresh || stamp.ExpiredAtMs != 0 || !ShouldRefreshEarly(NowMs(), stamp, policy.Beta, NextRandom) || _disposed != 0 || _refreshes.ContainsKey(call.Key))
         {
             return false;
         }
@@ -119,9 +121,11 @@ internal sealed partial class CacheEngine
 
     /// <summary>
     /// After the source failed: stores the loader's fallback again, fresh for the throttle (never past its
-    /// window), so callers are answered from it meanwhile instead of calling the failing source. With leases,
-    /// only while the loader still holds the lease, which it ends; without, a plain <c>SET</c>. Sent in the
-    /// background; returns <see langword="false"/> when there is nothing to keep, and the lease is the caller's to release.
+    /// window), so callers are answered from it meanwhile instead of calling the failing source. Only while the
+    /// key still holds the entry the fallback was read from — an invalidation since, or a newer value, wins — and,
+    /// with leases, only while the loader still holds the lease, which it ends. The JSON stored is the one read,
+    /// never the instance, which a caller served from it may have changed. Sent in the background; returns
+    /// <see langword="false"/> when there is nothing to keep, and the lease is the caller's to release.
     /// </summary>
     private bool KeepFallback<T>(ReadPlan<T> plan, Fallback<T>? fallback, ulong token, RedisKey[]? keys, RedisValue tokenValue)
     {
@@ -140,21 +144,19 @@ internal sealed partial class CacheEngine
 
         var freshUntil = Math.Min(now + RedisStore.Milliseconds(plan.Spec.Freshness.Throttle), windowEnd);
         var stamp = new EntryStamp(token, fallback.Stamp.LoadedAtMs, fallback.Stamp.LoadMs, freshUntil, fallback.Stamp.OwnExpiryMs);
-        if (!plan.Codec.TryEncode(fallback.Value, stamp, Options.MaxPayloadBytes, out var entry, out _, out _))
+        if (plan.Codec.Restamp(fallback.Entry, stamp) is not { } entry)
         {
             return false;
         }
 
-        _ = keys is null
-            ? Store.SetAsync(fallback.Key, entry, TimeSpan.FromMilliseconds(left), sync: false, Options.RedisTimeout).AsTask()
-            : KeepUnderLeaseAsync(keys, tokenValue, entry, left);
+        _ = KeepAsync(keys ?? [fallback.Key], tokenValue, entry, fallback.Entry, left);
         return true;
     }
 
-    private async Task KeepUnderLeaseAsync(RedisKey[] keys, RedisValue tokenValue, byte[] entry, long ttlMs)
+    private async Task KeepAsync(RedisKey[] keys, RedisValue tokenValue, byte[] entry, byte[] read, long ttlMs)
     {
-        var kept = await Store.ScriptAsync(LeaseScripts.Store, keys, [tokenValue, entry, ttlMs, _channelValue], sync: false, Options.RedisTimeout).ConfigureAwait(false);
-        if (!kept.IsOk)
+        var kept = await Store.ScriptAsync(LeaseScripts.Keep, keys, [entry, ttlMs, read, tokenValue, _channelValue], sync: false, Options.RedisTimeout).ConfigureAwait(false);
+        if (!kept.IsOk && keys.Length == 2)
         {
             Release(keys, tokenValue);
         }
@@ -172,5 +174,6 @@ internal sealed partial class CacheEngine
     /// <param name="Key">The entry's value key.</param>
     /// <param name="Value">The stored value.</param>
     /// <param name="Stamp">Its header.</param>
-    private sealed record Fallback<T>(string Key, T Value, EntryStamp Stamp);
+    /// <param name="Entry">The entry's bytes as they were read: what fail-safe stores again, and only while the key still holds them.</param>
+    private sealed record Fallback<T>(string Key, T Value, EntryStamp Stamp, byte[] Entry);
 }

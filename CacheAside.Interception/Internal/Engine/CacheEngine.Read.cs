@@ -41,10 +41,15 @@ internal sealed partial class CacheEngine
                 T value;
                 EntryStamp stamp;
                 string? reason;
+                byte[]? read = null;
                 using (lease)
                 {
                     // Decoded straight from the reply's pooled buffer, which goes back to the pool at once.
                     state = plan.Codec.Decode(lease.Memory, FreshnessNow(plan), out value, out stamp, out reason);
+                    if (state == EntryState.Stale)
+                    {
+                        read = lease.Memory.ToArray();
+                    }
                 }
 
                 if (state == EntryState.Fresh)
@@ -69,7 +74,7 @@ internal sealed partial class CacheEngine
                 miss = miss with { SawUnusableEntry = true };
                 if (state == EntryState.Stale)
                 {
-                    fallback = new Fallback<T>(call.Key, value, stamp);
+                    fallback = new Fallback<T>(call.Key, value, stamp, read!);
                 }
                 else
                 {

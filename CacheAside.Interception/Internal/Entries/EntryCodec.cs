@@ -44,6 +44,9 @@ internal sealed class EntryCodec<T>
     /// <summary>Gets the values decoded lately, when instances are reused; otherwise <see langword="null"/>.</summary>
     internal DecodedEntries<T>? Decoded => _decoded;
 
+    /// <summary>Gets whether callers may be handed one instance: the type is deeply immutable and instances are reused.</summary>
+    public bool SharesInstances => _decoded is not null;
+
     /// <summary>
     /// Writes the entry for <paramref name="value"/>; <see langword="false"/>, with the reason, when the value
     /// cannot be stored faithfully (see <see cref="JsonBody{T}"/>), or (<paramref name="tooLarge"/>) when the
@@ -51,17 +54,35 @@ internal sealed class EntryCodec<T>
     /// </summary>
     public bool TryEncode(T value, in EntryStamp stamp, int maxBytes, [NotNullWhen(true)] out byte[]? entry, out string? problem, out bool tooLarge)
     {
-        Span<byte> header = stackalloc byte[_prefix.Length + 17 + (4 * 21)];
-        _prefix.CopyTo(header);
-        var length = _prefix.Length;
-        stamp.Token.TryFormat(header[length..], out _, "x16", null);
-        header[length + 16] = (byte)':';
-        length += 17;
-        length += WriteNumber(header[length..], stamp.LoadedAtMs);
-        length += WriteNumber(header[length..], stamp.LoadMs);
-        length += WriteNumber(header[length..], stamp.FreshUntilMs);
-        length += WriteNumber(header[length..], stamp.ExpiredAtMs);
-        return _body.TryWrite(value, header[..length], maxBytes, out entry, out problem, out tooLarge);
+        Span<byte> header = stackalloc byte[HeaderCapacity];
+        return _body.TryWrite(value, header[..WriteHeader(header, stamp)], maxBytes, out entry, out problem, out tooLarge);
+    }
+
+    /// <summary>
+    /// The entry <paramref name="stored"/> (one this codec wrote) with a new stamp and the same JSON, byte for
+    /// byte — what a value read from Redis is stored again as, whatever became of the instance decoded from it;
+    /// <see langword="null"/> when <paramref name="stored"/> is not such an entry.
+    /// </summary>
+    public byte[]? Restamp(ReadOnlySpan<byte> stored, in EntryStamp stamp)
+    {
+        if (!stored.StartsWith(_prefix))
+        {
+            return null;
+        }
+
+        var json = stored[_prefix.Length..];
+        if (!TryReadHex(ref json, out _) || !TryReadNumber(ref json, out _) || !TryReadNumber(ref json, out _)
+            || !TryReadNumber(ref json, out _) || !TryReadZeroOrNumber(ref json, out _))
+        {
+            return null;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderCapacity];
+        var length = WriteHeader(header, stamp);
+        var entry = new byte[length + json.Length];
+        header[..length].CopyTo(entry);
+        json.CopyTo(entry.AsSpan(length));
+        return entry;
     }
 
     /// <summary>Reads an entry back; anything this codec did not write is <see cref="EntryState.Unreadable"/>, never an exception.</summary>
@@ -106,6 +127,23 @@ internal sealed class EntryCodec<T>
 
         reason = null;
         return nowMs < stamp.FreshUntilMs ? EntryState.Fresh : EntryState.Stale;
+    }
+
+    /// <summary>Gets the most bytes a header takes: the prefix, the token and four numbers, each with its colon.</summary>
+    private int HeaderCapacity => _prefix.Length + 17 + (4 * 21);
+
+    private int WriteHeader(Span<byte> header, in EntryStamp stamp)
+    {
+        _prefix.CopyTo(header);
+        var length = _prefix.Length;
+        stamp.Token.TryFormat(header[length..], out _, "x16", null);
+        header[length + 16] = (byte)':';
+        length += 17;
+        length += WriteNumber(header[length..], stamp.LoadedAtMs);
+        length += WriteNumber(header[length..], stamp.LoadMs);
+        length += WriteNumber(header[length..], stamp.FreshUntilMs);
+        length += WriteNumber(header[length..], stamp.ExpiredAtMs);
+        return length;
     }
 
     private static int WriteNumber(Span<byte> span, long number)

@@ -70,6 +70,26 @@ internal static class LeaseScripts
         """;
 
     /// <summary>
+    /// Fail-safe after the source failed: stores the caller's fallback again, only while the key still holds
+    /// the very entry the fallback was read from, so an invalidation or a newer store since then wins. With a
+    /// lease key, only while the caller holds the lease, which it then ends, telling waiters. Returns 1 when kept.
+    /// KEYS: value[, lease]. ARGV: entry, time to live in milliseconds, the entry as it was read, token, channel.
+    /// </summary>
+    public const string Keep = """
+        if #KEYS == 2 and redis.call('HGET', KEYS[2], 't') ~= ARGV[4] then return 0 end
+        local v = redis.pcall('GET', KEYS[1])
+        local same = type(v) == 'string' and v == ARGV[3]
+        if same then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+        if #KEYS == 2 then
+          local w = redis.call('HGET', KEYS[2], 'w')
+          redis.call('DEL', KEYS[2])
+          if w then redis.call('PUBLISH', ARGV[5], KEYS[1]) end
+        end
+        if same then return 1 end
+        return 0
+        """;
+
+    /// <summary>
     /// Extends the caller's lease while its load runs. Returns 1 while it is still the caller's, 0 once voided.
     /// KEYS: lease. ARGV: token, lease milliseconds.
     /// </summary>
