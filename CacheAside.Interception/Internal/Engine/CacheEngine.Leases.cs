@@ -117,6 +117,10 @@ internal sealed partial class CacheEngine
             var holderLeft = TimeSpan.FromMilliseconds(Math.Max(1, (long)reply[1] + 5));
             var wait = Min(Min(holderLeft, s_longestPoll), TimeSpan.FromSeconds((double)left / _time.TimestampFrequency));
             await WaitForLeaseNewsAsync(load.Key, wait, sync).ConfigureAwait(false);
+
+            // The holder may have stored meanwhile: look at the value again, even if this caller's own GET found
+            // one it could not use (the lease step hands that one back, and it is then passed over at once).
+            ignoreValue = false;
         }
 
         var loadVersion = flight.Advance();
