@@ -134,12 +134,12 @@ internal sealed partial class CacheEngine
             }
             catch (Exception ex)
             {
-                if (!KeepFallback(plan, fallback, token, keys, tokenValue))
+                if (flight.Abandoned || !KeepFallback(plan, fallback, token, keys, tokenValue))
                 {
                     Release(keys, tokenValue);
                 }
 
-                return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, details | CacheEventDetails.TargetFailed);
+                return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, details | SourceFailure(flight));
             }
         }
 
@@ -194,8 +194,12 @@ internal sealed partial class CacheEngine
         }
         catch (Exception ex)
         {
-            KeepFallback(plan, fallback, NewToken(), keys: null, RedisValue.Null);
-            return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, CacheEventDetails.TargetFailed);
+            if (!flight.Abandoned)
+            {
+                KeepFallback(plan, fallback, NewToken(), keys: null, RedisValue.Null);
+            }
+
+            return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, SourceFailure(flight));
         }
 
         CacheAsideTelemetry.Loaded(plan.Spec.Display);
@@ -251,7 +255,10 @@ internal sealed partial class CacheEngine
         var renewed = await Store.ScriptAsync(LeaseScripts.Renew, [leaseKey], [token, leaseMs], sync: false, Options.RedisTimeout).ConfigureAwait(false);
         if (renewed.IsOk && (long)renewed.Result! == 0)
         {
+            // An invalidation voided the lease: the load can no longer store, so no caller arriving from now on
+            // could take its value. They start a load of their own rather than wait for this one.
             flight.LeaseLost = true;
+            flight.Close();
         }
     }
 

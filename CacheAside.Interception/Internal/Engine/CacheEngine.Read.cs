@@ -109,10 +109,10 @@ internal sealed partial class CacheEngine
     /// </summary>
     private async ValueTask<T> MissAsync<T>(ReadPlan<T> plan, ReadCall call, Miss miss, Fallback<T>? fallback, bool sync)
     {
-        var flight = JoinOrStart(plan, call, miss, fallback, sync, out var snapshot);
+        var cancellation = plan.CancellationOf(call.Arguments);
+        var flight = JoinOrStart(plan, call, miss, fallback, sync, cancellation, out var snapshot);
         var leader = snapshot < 0;
         var joined = leader ? CacheEventDetails.None : CacheEventDetails.Coalesced;
-        var cancellation = plan.CancellationOf(call.Arguments);
         FlightResult<T> result;
         try
         {
@@ -140,6 +140,13 @@ internal sealed partial class CacheEngine
         var details = miss.Details | result.Details | joined;
         if (result.Error is { } error)
         {
+            if (cancellation.IsCancellationRequested && error.SourceException is OperationCanceledException)
+            {
+                // A synchronous caller that ran the load itself and cancelled it: its load saw the token.
+                Report(plan, call, CacheOutcome.Miss, (details & ~CacheEventDetails.TargetFailed) | CacheEventDetails.Canceled);
+                error.Throw();
+            }
+
             if ((result.Details & CacheEventDetails.TargetFailed) != 0 && TryServeFallback(plan, call, fallback, details, "source_failed", out var stale))
             {
                 return stale;

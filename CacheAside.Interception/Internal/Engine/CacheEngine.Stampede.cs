@@ -33,7 +33,11 @@ internal sealed partial class CacheEngine
     internal int Waiting(string key, bool sync) =>
         (sync ? _syncFlights : _asyncFlights).TryGetValue(key, out var flight) ? ((IFlight)flight).Waiting : 0;
 
-    private Flight<T> JoinOrStart<T>(ReadPlan<T> plan, in ReadCall call, in Miss miss, Fallback<T>? fallback, bool sync, out int snapshot)
+    /// <summary>
+    /// Joins the load of the key running in this process, or starts one. A load that no caller arriving now
+    /// could take the value of (it stores nothing, or was abandoned) is closed: it is replaced by a new one.
+    /// </summary>
+    private Flight<T> JoinOrStart<T>(ReadPlan<T> plan, in ReadCall call, in Miss miss, Fallback<T>? fallback, bool sync, CancellationToken cancellation, out int snapshot)
     {
         var flights = sync ? _syncFlights : _asyncFlights;
         while (true)
@@ -54,10 +58,17 @@ internal sealed partial class CacheEngine
                 // load then runs on the thread pool rather than on its thread.
                 var offload = sync && fallback is not null && plan.Spec.Freshness.HasSoftTimeout;
                 var (flightCall, flightMiss) = (call, miss);
-                var started = offload
-                    ? Task.Run(() => RunFlightAsync(mine, plan, flightCall, flightMiss, sync: false, fallback))
-                    : RunFlightAsync(mine, plan, call, miss, sync, fallback);
-                if (sync && !offload && !started.IsCompleted)
+                if (offload)
+                {
+                    _ = Task.Run(() => RunFlightAsync(mine, plan, flightCall, flightMiss, sync: false, fallback));
+                    return mine;
+                }
+
+                // A synchronous caller runs the load on its own thread, so it never waits for it where its token is
+                // watched: its token counts as its leaving, which cancels the load once nobody else waits for it.
+                using var leaving = sync ? cancellation.UnsafeRegister(static state => ((IFlight)state!).Leave(), mine) : default;
+                var started = RunFlightAsync(mine, plan, call, miss, sync, fallback);
+                if (sync && !started.IsCompleted)
                 {
                     Interlocked.Increment(ref _syncFallbacks);
                 }
@@ -95,7 +106,8 @@ internal sealed partial class CacheEngine
     /// <summary>Calls the implementation for a flight and stores nothing.</summary>
     private static async ValueTask<FlightResult<T>> LoadUncachedAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall load, CacheOutcome outcome, CacheEventDetails details, bool sync)
     {
-        var loadVersion = flight.Advance();
+        // Its value may go only to callers already waiting (a write may come during the load): closed to the others.
+        var loadVersion = flight.Advance(close: true);
         T value;
         try
         {
@@ -103,12 +115,15 @@ internal sealed partial class CacheEngine
         }
         catch (Exception ex)
         {
-            return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), outcome, details | CacheEventDetails.TargetFailed);
+            return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), outcome, details | SourceFailure(flight));
         }
 
         CacheAsideTelemetry.Loaded(plan.Spec.Display);
         return new FlightResult<T>(value, outcome, details, loadVersion);
     }
+
+    /// <summary>What a load that threw reports: a failure of the source, unless every caller gave up and cancelled it.</summary>
+    private static CacheEventDetails SourceFailure(IFlight flight) => flight.Abandoned ? CacheEventDetails.Canceled : CacheEventDetails.TargetFailed;
 
     /// <summary>The result of a flight, with the rule for handing it to callers that joined it.</summary>
     /// <typeparam name="T">The result type.</typeparam>
@@ -139,6 +154,8 @@ internal sealed partial class CacheEngine
         private int _version;
         private int _waiting;
         private bool _done;
+        private bool _closed;
+        private bool _abandoned;
 
         public Flight(string key, ConcurrentDictionary<string, object> flights, bool cancellable)
         {
@@ -166,13 +183,25 @@ internal sealed partial class CacheEngine
         /// <summary>Gets whether the lease of the load was found voided while it ran (a renewal was refused).</summary>
         public bool LeaseLost { get; set; }
 
-        /// <summary>Adds a caller unless the flight has its result already; <paramref name="snapshot"/> is the version it joined at.</summary>
+        /// <summary>Gets whether every caller gave up waiting, so the load was cancelled.</summary>
+        public bool Abandoned
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _abandoned;
+                }
+            }
+        }
+
+        /// <summary>Adds a caller unless the flight has its result already or is closed; <paramref name="snapshot"/> is the version it joined at.</summary>
         public bool TryJoin(out int snapshot)
         {
             lock (_lock)
             {
                 snapshot = _version;
-                if (_done)
+                if (_done || _closed)
                 {
                     return false;
                 }
@@ -191,11 +220,24 @@ internal sealed partial class CacheEngine
             }
         }
 
-        /// <summary>Marks a step that joiners must be placed before or after; returns the version the step has.</summary>
-        public int Advance()
+        /// <summary>Lets no more callers join: none arriving from now on could take the result.</summary>
+        public void Close()
         {
             lock (_lock)
             {
+                _closed = true;
+            }
+        }
+
+        /// <summary>
+        /// Marks a step that joiners must be placed before or after; returns the version the step has. With
+        /// <paramref name="close"/>, no caller joins after it: none could take what the step leads to.
+        /// </summary>
+        public int Advance(bool close = false)
+        {
+            lock (_lock)
+            {
+                _closed |= close;
                 return ++_version;
             }
         }
@@ -275,12 +317,15 @@ internal sealed partial class CacheEngine
             _loadCancellation?.Dispose();
         }
 
-        private void Leave()
+        /// <summary>A caller gave up waiting; the last to go cancels the load, which no caller may join from then on.</summary>
+        public void Leave()
         {
             bool last;
             lock (_lock)
             {
                 last = --_waiting == 0 && !_done;
+                _closed |= last;
+                _abandoned |= last;
             }
 
             if (last)
@@ -301,5 +346,9 @@ internal sealed partial class CacheEngine
     private interface IFlight
     {
         int Waiting { get; }
+
+        bool Abandoned { get; }
+
+        void Leave();
     }
 }
