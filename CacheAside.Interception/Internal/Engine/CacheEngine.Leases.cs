@@ -74,9 +74,10 @@ internal sealed partial class CacheEngine
             var kind = (long)reply[0];
             if (kind == LeaseScripts.FoundValue)
             {
-                if (plan.Codec.Decode((byte[])reply[1]!, FreshnessNow(plan), out var value, out _, out var reason) == EntryState.Fresh)
+                var found = (byte[])reply[1]!;
+                if (plan.Codec.Decode(found, FreshnessNow(plan), out var value, out _, out var reason) == EntryState.Fresh)
                 {
-                    return new FlightResult<T>(value, CacheOutcome.Hit, details, readVersion);
+                    return new FlightResult<T>(value, CacheOutcome.Hit, details, readVersion) { Entry = found };
                 }
 
                 if (reason is not null)
@@ -170,16 +171,16 @@ internal sealed partial class CacheEngine
                 return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(Unavailable(stored, "set", plan.Spec.Display)), CacheOutcome.Miss, details);
             }
 
-            return new FlightResult<T>(loaded, CacheOutcome.Miss, details, loadVersion);
+            return new FlightResult<T>(loaded, CacheOutcome.Miss, details, loadVersion) { Entry = entry };
         }
 
         if ((long)stored.Result! == 1)
         {
-            return new FlightResult<T>(loaded, CacheOutcome.Miss, details, storeVersion);
+            return new FlightResult<T>(loaded, CacheOutcome.Miss, details, storeVersion) { Entry = entry };
         }
 
         Telemetry.LeaseEvent(plan.Spec.Display, "store_refused");
-        return new FlightResult<T>(loaded, CacheOutcome.Miss, details | CacheEventDetails.StoreRefused, loadVersion);
+        return new FlightResult<T>(loaded, CacheOutcome.Miss, details | CacheEventDetails.StoreRefused, loadVersion) { Entry = entry };
     }
 
     /// <summary>The store without leases (<see cref="CacheAsideOptions.UseLeases"/> off): load, then a plain <c>SET</c>.</summary>
@@ -214,7 +215,7 @@ internal sealed partial class CacheEngine
         var stored = await Store.SetAsync(load.Key, entry, ttl, sync, Options.RedisTimeout).ConfigureAwait(false);
         if (stored.IsOk)
         {
-            return new FlightResult<T>(loaded, CacheOutcome.Miss, details, storeVersion);
+            return new FlightResult<T>(loaded, CacheOutcome.Miss, details, storeVersion) { Entry = entry };
         }
 
         details |= RedisTrouble(stored, "set", plan.Spec.Display) | CacheEventDetails.StoreFailed;
@@ -223,7 +224,7 @@ internal sealed partial class CacheEngine
             return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(Unavailable(stored, "set", plan.Spec.Display)), CacheOutcome.Miss, details);
         }
 
-        return new FlightResult<T>(loaded, CacheOutcome.Miss, details, loadVersion);
+        return new FlightResult<T>(loaded, CacheOutcome.Miss, details, loadVersion) { Entry = entry };
     }
 
     /// <summary>

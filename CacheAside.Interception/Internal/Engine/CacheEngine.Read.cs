@@ -1,8 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Entries;
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;
-using StackExchange.Redis;
 
 namespace CacheAside.Interception.Internal.Engine;
 
@@ -164,7 +164,7 @@ internal sealed partial class CacheEngine
         if (leader || snapshot < result.AcceptBelow)
         {
             Report(plan, call, result.Outcome, details);
-            return result.Value;
+            return leader ? result.Value : InstanceFor(plan, result);
         }
 
         // The shared load cannot be handed to this caller: it began before this caller's GET, and an
@@ -207,14 +207,24 @@ internal sealed partial class CacheEngine
     }
 
     /// <summary>
+    /// The value of a shared load for a caller that joined it: an instance of its own, decoded from the load's
+    /// entry, as a hit would be — unless instances of the type may be shared, or the value has no entry to be
+    /// copied from (it could not be encoded faithfully), when the one instance is all there is.
+    /// </summary>
+    private static T InstanceFor<T>(ReadPlan<T> plan, in FlightResult<T> result) =>
+        result.Entry is { } entry && !plan.Codec.SharesInstances && plan.Codec.Decode(entry, long.MinValue, out var copy, out _, out _) != EntryState.Unreadable
+            ? copy
+            : result.Value;
+
+    /// <summary>
     /// Encodes a loaded value for storing; <see langword="false"/> (with the reason in <paramref name="details"/>)
     /// when it is not to be stored: a <see langword="null"/> the method does not cache, a value that would not
     /// read back as it is (the serializer's refusal included), or an entry above <see cref="CacheAsideOptions.MaxPayloadBytes"/>.
     /// <paramref name="ttl"/> is how long the entry lives in Redis: its time to live, and the fail-safe window when there is one.
     /// </summary>
-    private bool TryPrepareEntry<T>(ReadPlan<T> plan, T value, ulong token, long loadMs, out RedisValue entry, out TimeSpan ttl, ref CacheEventDetails details)
+    private bool TryPrepareEntry<T>(ReadPlan<T> plan, T value, ulong token, long loadMs, [NotNullWhen(true)] out byte[]? entry, out TimeSpan ttl, ref CacheEventDetails details)
     {
-        entry = RedisValue.Null;
+        entry = null;
         if (value is null)
         {
             if (plan.Spec.NullTtl is not { } nullTtl)
@@ -234,7 +244,7 @@ internal sealed partial class CacheEngine
         var now = NowMs();
         var freshUntil = now + RedisStore.Milliseconds(ttl);
         ttl = Lifetime(plan, ttl);
-        if (!plan.Codec.TryEncode(value, new EntryStamp(token, now, Math.Max(1, loadMs), freshUntil), Options.MaxPayloadBytes, out var bytes, out var problem, out var tooLarge))
+        if (!plan.Codec.TryEncode(value, new EntryStamp(token, now, Math.Max(1, loadMs), freshUntil), Options.MaxPayloadBytes, out entry, out var problem, out var tooLarge))
         {
             details |= CacheEventDetails.NotStored;
             if (tooLarge)
@@ -250,7 +260,6 @@ internal sealed partial class CacheEngine
             return false;
         }
 
-        entry = bytes;
         return true;
     }
 

@@ -99,6 +99,13 @@ internal sealed partial class CacheEngine
             result = FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, CacheEventDetails.None);
         }
 
+        if (result.Entry is null && result.Error is null && result.Value is not null && !plan.Codec.SharesInstances && flight.Waiting > 1)
+        {
+            // Callers that joined get instances of their own, decoded from an entry (see InstanceFor); a load
+            // that stored none encodes one for them now, before the caller that started it can change the value.
+            result = result with { Entry = plan.Codec.TryEncode(result.Value, default, int.MaxValue, out var copy, out _, out _) ? copy : null };
+        }
+
         flight.Complete(result);
         return result;
     }
@@ -138,6 +145,9 @@ internal sealed partial class CacheEngine
 
         /// <summary>Gets whether a background refresh gave up, another caller holding the lease: there is no value.</summary>
         public bool Busy { get; init; }
+
+        /// <summary>Gets the entry the value was stored as or read from, if any: what callers that joined decode an instance of their own from.</summary>
+        public byte[]? Entry { get; init; }
 
         public static FlightResult<T> Failed(ExceptionDispatchInfo error, CacheOutcome outcome, CacheEventDetails details) =>
             new(default!, outcome, details, int.MaxValue) { Error = error };
