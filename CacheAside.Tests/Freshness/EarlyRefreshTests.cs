@@ -143,4 +143,63 @@ public sealed class EarlyRefreshTests
         await Task.Delay(100);
         Assert.That(source.Loads, Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task ARefreshWhoseArgumentsTheCallerChangedMeanwhile_StoresNothing()
+    {
+        var source = new Pages();
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IPages>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var engine = harness.Container.Resolve<CacheEngine>();
+        var key = harness.Key("page:1");
+        var filter = new PageFilter { Number = 1 };
+        Assert.That(await harness.Service.FindAsync(filter), Is.EqualTo("page 1"));
+        var stored = EntryHeader.Read(harness.Redis, key)!;
+        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+
+        source.Gate.Reset();
+        Assert.That(await harness.Service.FindAsync(filter), Is.EqualTo("page 1"));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.True);
+        Assert.That(source.Arrived.Wait(TimeSpan.FromSeconds(10)), Is.True, "the refresh is held in the source");
+
+        // The caller has its answer and reuses its filter for the next page while the refresh still runs.
+        filter.Number = 2;
+        source.Gate.Set();
+        Assert.That(Eventually.True(() => !engine.Refreshing(key)), Is.True);
+
+        Assert.That(EntryHeader.Read(harness.Redis, key)?.Json, Is.EqualTo("\"page 1\""), "what the refresh loaded, for page 2, was not stored under page 1's key");
+        Assert.That(await harness.Service.FindAsync(new PageFilter { Number = 1 }), Is.EqualTo("page 1"));
+    }
+
+    /// <summary>A query object a caller may reuse between calls.</summary>
+    public sealed class PageFilter
+    {
+        public int Number { get; set; }
+    }
+
+    /// <summary>Pages of results, keyed by the filter's page number.</summary>
+    public interface IPages
+    {
+        [Cached("page:{filter.Number}", TtlSeconds = 60)]
+        Task<string> FindAsync(PageFilter filter);
+    }
+
+    /// <summary>Answers with the page the filter asks for when the load ends; a load can be held at its start.</summary>
+    public sealed class Pages : IPages
+    {
+        public ManualResetEventSlim Gate { get; } = new(true);
+
+        public ManualResetEventSlim Arrived { get; } = new();
+
+        public async Task<string> FindAsync(PageFilter filter)
+        {
+            Arrived.Set();
+            await Task.Run(() => Gate.Wait(TimeSpan.FromSeconds(30)));
+            return "page " + filter.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 }

@@ -146,6 +146,12 @@ internal sealed partial class CacheEngine
 
         CacheAsideTelemetry.Loaded(plan.Spec.Display);
         var loadMs = (long)(TimeSpan.FromSeconds((double)(_time.GetTimestamp() - loadStarted) / _time.TimestampFrequency).TotalMilliseconds);
+        if (!plan.StillRenders(load.Key, load.Arguments))
+        {
+            Release(keys, tokenValue);
+            return ArgumentsChanged(loaded, details);
+        }
+
         if (flight.LeaseLost)
         {
             Telemetry.LeaseEvent(plan.Spec.Display, "store_refused");
@@ -205,6 +211,11 @@ internal sealed partial class CacheEngine
 
         CacheAsideTelemetry.Loaded(plan.Spec.Display);
         var details = CacheEventDetails.None;
+        if (!plan.StillRenders(load.Key, load.Arguments))
+        {
+            return ArgumentsChanged(loaded, details);
+        }
+
         var loadMs = (long)(TimeSpan.FromSeconds((double)(_time.GetTimestamp() - loadStarted) / _time.TimestampFrequency).TotalMilliseconds);
         if (!TryPrepareEntry(plan, loaded, NewToken(), loadMs, out var entry, out var ttl, ref details))
         {
@@ -226,6 +237,13 @@ internal sealed partial class CacheEngine
 
         return new FlightResult<T>(loaded, CacheOutcome.Miss, details, loadVersion) { Entry = entry };
     }
+
+    /// <summary>
+    /// A load whose arguments no longer render its key (a caller answered before it ended changed them): what
+    /// it loaded may belong to another key, so it is not stored, and only the caller that started it takes it.
+    /// </summary>
+    private static FlightResult<T> ArgumentsChanged<T>(T loaded, CacheEventDetails details) =>
+        new(loaded, CacheOutcome.Miss, details | CacheEventDetails.NotStored, AcceptBelow: 0);
 
     /// <summary>
     /// Ends this caller's lease without storing, so a waiter loads at once. Sent in the background: the

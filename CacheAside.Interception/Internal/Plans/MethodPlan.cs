@@ -28,6 +28,12 @@ internal abstract class MethodPlan
     /// <summary>Handles one call. Follows Castle's rules: the return value is set before any await.</summary>
     public abstract void Intercept(IInvocation invocation);
 
+    /// <summary>
+    /// Whether <paramref name="arguments"/> still render <paramref name="key"/>: a load that ran after its
+    /// caller was answered (an early refresh, a soft timeout) may find them changed by a caller who reused them.
+    /// </summary>
+    public bool StillRenders(string key, object?[] arguments) => TryRenderKey(Spec.Keys[0], arguments, out var now) && now == key;
+
     /// <summary>Renders the key of <paramref name="renderer"/>; <see langword="false"/> when a property in it threw (the call then goes on without the cache).</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A key the cache cannot render must not fail the call.")]
     protected bool TryRenderKey(KeyRenderer renderer, object?[] arguments, out string key)
