@@ -20,6 +20,9 @@ namespace CacheAside.Interception.Internal.Serialization;
 /// </remarks>
 internal static class CollectionComparers
 {
+    private static readonly HashSet<Type> s_keyed =
+        [typeof(IDictionary<,>), typeof(IReadOnlyDictionary<,>), typeof(ISet<>), typeof(IReadOnlySet<>), typeof(IImmutableSet<>)];
+
     private static readonly ConcurrentDictionary<Type, Layout> s_layouts = new();
 
     /// <summary>What a comparer decides for its collection; a collection keeps at most one of each.</summary>
@@ -63,9 +66,7 @@ internal static class CollectionComparers
 
     /// <summary>Whether <paramref name="type"/> is or implements a dictionary or set interface: lookups in it go through a comparer.</summary>
     private static bool IsKeyed(Type type) =>
-        type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() is var definition
-            && (definition == typeof(IDictionary<,>) || definition == typeof(IReadOnlyDictionary<,>)
-                || definition == typeof(ISet<>) || definition == typeof(IReadOnlySet<>) || definition == typeof(IImmutableSet<>)));
+        type.GetInterfaces().Append(type).Any(i => i.IsGenericType && s_keyed.Contains(i.GetGenericTypeDefinition()));
 
     /// <summary>Where the comparers of one collection type are, and the defaults each role's comparer is compared with.</summary>
     private sealed class Layout
