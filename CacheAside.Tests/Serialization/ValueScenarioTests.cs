@@ -142,6 +142,20 @@ public sealed class ValueScenarioTests
     }
 
     [Test]
+    public void EnumKeys_UnderTheUsersDictionaryKeyPolicy_AreReadBack_SoTheSecondCallIsAHit()
+    {
+        using var harness = CacheAsideHarness<IValueRepository>.Create(
+            new ValueSource(),
+            o => o.SerializerOptions = new JsonSerializerOptions { DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower });
+
+        harness.Service.Stages(12);
+        var hit = harness.Service.Stages(12);
+
+        Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
+        Assert.That(hit[Stage.InReview], Is.EqualTo(12));
+    }
+
+    [Test]
     public void EntryOfAnotherShape_IsAMiss()
     {
         using var harness = CacheAsideHarness<IValueRepository>.Create(new ValueSource());
@@ -202,6 +216,9 @@ public sealed class ValueScenarioTests
 
         [Cached("tally:{id}")]
         Tally Tally(int id);
+
+        [Cached("stages:{id}")]
+        IReadOnlyDictionary<Stage, int> Stages(int id);
     }
 
     public interface IUnstorableRepository
@@ -262,6 +279,14 @@ public sealed class ValueScenarioTests
         public Registration Registration(int id) => new() { Id = id, Referrer = null };
 
         public Tally Tally(int id) => new() { Count = id, Stats = new Stats { Mean = 2.5 } };
+
+        public IReadOnlyDictionary<Stage, int> Stages(int id) => new Dictionary<Stage, int> { [Stage.InReview] = id };
+    }
+
+    public enum Stage
+    {
+        Draft,
+        InReview,
     }
 
     public sealed class Tally

@@ -6,10 +6,10 @@ namespace CacheAside.Interception.Internal.Serialization;
 
 /// <summary>
 /// The JSON contract the cache stores values with, built from the user's
-/// <see cref="CacheAsideOptions.SerializerOptions"/>: their naming policies and converters are kept, and then
-/// every member that carries state is written and read back (see <see cref="ContractModifier"/>). The user's
-/// options describe their API's JSON; a cache entry must instead hold the whole value, since a hit returns it
-/// in place of the source's.
+/// <see cref="CacheAsideOptions.SerializerOptions"/>: their property naming policy and converters are kept,
+/// and then every member that carries state is written and read back (see <see cref="ContractModifier"/>).
+/// The user's options describe their API's JSON; a cache entry must instead hold the whole value, since a
+/// hit returns it in place of the source's.
 /// </summary>
 internal static class CacheContract
 {
@@ -28,6 +28,10 @@ internal static class CacheContract
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 
         options.NumberHandling = Stored(options.NumberHandling);
+
+        // System.Text.Json applies the key policy when writing only: an enum key written as in_review is not
+        // read back, so every entry of such a dictionary would be a miss.
+        options.DictionaryKeyPolicy = null;
 
         // $id/$ref metadata cannot be combined with filling get-only collections, and the state comparer
         // compares shared references by value anyway.
