@@ -14,9 +14,10 @@ namespace CacheAside.Interception.Internal.Serialization;
 /// A comparer is read from the collection's public property of type <see cref="IEqualityComparer{T}"/> or
 /// <see cref="IComparer{T}"/> (<c>Comparer</c>, <c>KeyComparer</c>, <c>ValueComparer</c>), or, for a
 /// wrapper such as <see cref="System.Collections.ObjectModel.ReadOnlyDictionary{TKey, TValue}"/>, from the
-/// dictionary or set it wraps. The comparers decoding gives count as none: <see cref="EqualityComparer{T}.Default"/>,
-/// <see cref="Comparer{T}.Default"/>, and <see cref="StringComparer.Ordinal"/> as a key equality, which is
-/// what <see cref="EqualityComparer{T}.Default"/> does for strings.
+/// dictionary or set it wraps. The comparers decoding gives count as none:
+/// <see cref="EqualityComparer{T}.Default"/>, <see cref="Comparer{T}.Default"/>, and
+/// <see cref="StringComparer.Ordinal"/> as a key equality, which is what <see cref="EqualityComparer{T}.Default"/>
+/// does for strings.
 /// </remarks>
 internal static class CollectionComparers
 {

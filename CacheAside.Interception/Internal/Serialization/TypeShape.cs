@@ -155,7 +155,7 @@ internal static class TypeShape
             return;
         }
 
-        description.Append('(').Append(System.Enum.GetUnderlyingType(type).Name);
+        description.Append('(').Append(Enum.GetUnderlyingType(type).Name);
         if (type.IsDefined(typeof(FlagsAttribute), inherit: false))
         {
             description.Append(" flags");
