@@ -114,6 +114,48 @@ public sealed class ValueScenarioTests
     }
 
     [Test]
+    public void NumbersTheUsersOptionsWriteAsStrings_AreReadBack_SoTheSecondCallIsAHit()
+    {
+        using var harness = CacheAsideHarness<IValueRepository>.Create(
+            new ValueSource(),
+            o => o.SerializerOptions = new JsonSerializerOptions { NumberHandling = JsonNumberHandling.WriteAsString });
+
+        harness.Service.Account(9);
+        var hit = harness.Service.Account(9);
+
+        Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
+        Assert.That(hit.Balance, Is.EqualTo(125.50m));
+        Assert.That((string?)harness.Redis.StringGet(harness.Key("account:9")), Does.Contain("\"Balance\":\"125.50\""));
+    }
+
+    [Test]
+    public void NumbersAttributesWriteAsStrings_AreReadBack_SoTheSecondCallIsAHit()
+    {
+        using var harness = CacheAsideHarness<IValueRepository>.Create(new ValueSource());
+
+        harness.Service.Tally(10);
+        var hit = harness.Service.Tally(10);
+
+        Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
+        Assert.That(hit.Count, Is.EqualTo(10));
+        Assert.That(hit.Stats.Mean, Is.EqualTo(2.5));
+    }
+
+    [Test]
+    public void EnumKeys_UnderTheUsersDictionaryKeyPolicy_AreReadBack_SoTheSecondCallIsAHit()
+    {
+        using var harness = CacheAsideHarness<IValueRepository>.Create(
+            new ValueSource(),
+            o => o.SerializerOptions = new JsonSerializerOptions { DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower });
+
+        harness.Service.Stages(12);
+        var hit = harness.Service.Stages(12);
+
+        Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
+        Assert.That(hit[Stage.InReview], Is.EqualTo(12));
+    }
+
+    [Test]
     public void EntryOfAnotherShape_IsAMiss()
     {
         using var harness = CacheAsideHarness<IValueRepository>.Create(new ValueSource());
@@ -171,6 +213,12 @@ public sealed class ValueScenarioTests
 
         [Cached("registration:{id}")]
         Registration Registration(int id);
+
+        [Cached("tally:{id}")]
+        Tally Tally(int id);
+
+        [Cached("stages:{id}")]
+        IReadOnlyDictionary<Stage, int> Stages(int id);
     }
 
     public interface IUnstorableRepository
@@ -229,5 +277,29 @@ public sealed class ValueScenarioTests
         }
 
         public Registration Registration(int id) => new() { Id = id, Referrer = null };
+
+        public Tally Tally(int id) => new() { Count = id, Stats = new Stats { Mean = 2.5 } };
+
+        public IReadOnlyDictionary<Stage, int> Stages(int id) => new Dictionary<Stage, int> { [Stage.InReview] = id };
+    }
+
+    public enum Stage
+    {
+        Draft,
+        InReview,
+    }
+
+    public sealed class Tally
+    {
+        [JsonNumberHandling(JsonNumberHandling.WriteAsString)]
+        public int Count { get; set; }
+
+        public Stats Stats { get; set; } = new();
+    }
+
+    [JsonNumberHandling(JsonNumberHandling.WriteAsString)]
+    public sealed class Stats
+    {
+        public double Mean { get; set; }
     }
 }

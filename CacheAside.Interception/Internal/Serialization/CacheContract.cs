@@ -6,10 +6,10 @@ namespace CacheAside.Interception.Internal.Serialization;
 
 /// <summary>
 /// The JSON contract the cache stores values with, built from the user's
-/// <see cref="CacheAsideOptions.SerializerOptions"/>: their naming policies and converters are kept, and then
-/// every member that carries state is written and read back (see <see cref="ContractModifier"/>). The user's
-/// options describe their API's JSON; a cache entry must instead hold the whole value, since a hit returns it
-/// in place of the source's.
+/// <see cref="CacheAsideOptions.SerializerOptions"/>: their property naming policy and converters are kept,
+/// and then every member that carries state is written and read back (see <see cref="ContractModifier"/>).
+/// The user's options describe their API's JSON; a cache entry must instead hold the whole value, since a
+/// hit returns it in place of the source's.
 /// </summary>
 internal static class CacheContract
 {
@@ -27,8 +27,11 @@ internal static class CacheContract
         // An ignored null is a missing member on the way back: a `required` member then fails every read.
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 
-        // NaN and infinities are values a source can return; without this they fail to serialize.
-        options.NumberHandling |= JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        options.NumberHandling = Stored(options.NumberHandling);
+
+        // System.Text.Json applies the key policy when writing only: an enum key written as in_review is not
+        // read back, so every entry of such a dictionary would be a miss.
+        options.DictionaryKeyPolicy = null;
 
         // $id/$ref metadata cannot be combined with filling get-only collections, and the state comparer
         // compares shared references by value anyway.
@@ -42,6 +45,18 @@ internal static class CacheContract
             .WithAddedModifier(ContractModifier.Apply);
         options.MakeReadOnly();
         return options;
+    }
+
+    /// <summary>
+    /// The number handling values are stored with, from the one the user's options or a
+    /// <see cref="JsonNumberHandlingAttribute"/> ask for: NaN and infinities, values a source can return, are
+    /// written rather than failing to; and numbers written as strings are read back from strings, which
+    /// System.Text.Json does not do by itself, so every entry would otherwise be a miss.
+    /// </summary>
+    public static JsonNumberHandling Stored(JsonNumberHandling handling)
+    {
+        handling |= JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        return (handling & JsonNumberHandling.WriteAsString) != 0 ? handling | JsonNumberHandling.AllowReadingFromString : handling;
     }
 
     /// <summary>Whether <paramref name="converter"/> is one the cache adds, whose JSON is known to round-trip.</summary>

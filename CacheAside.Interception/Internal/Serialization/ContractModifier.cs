@@ -8,8 +8,9 @@ namespace CacheAside.Interception.Internal.Serialization;
 /// <summary>
 /// Adjusts each object contract System.Text.Json derives so that a value's state survives the round trip:
 /// ignored members are written (whatever their <see cref="JsonIgnoreAttribute"/> condition), members without
-/// a public setter are set through their private setter, backing field or readonly field, and get-only
-/// collections the type creates itself are filled in place. Accessors are compiled once per member.
+/// a public setter are set through their private setter, backing field or readonly field, get-only
+/// collections the type creates itself are filled in place, and numbers a <see cref="JsonNumberHandlingAttribute"/>
+/// writes are read back (<see cref="CacheContract.Stored"/>). Accessors are compiled once per member.
 /// </summary>
 internal static class ContractModifier
 {
@@ -22,6 +23,12 @@ internal static class ContractModifier
 
     public static void Apply(JsonTypeInfo info)
     {
+        // [JsonNumberHandling] on a type or a member overrides the options' handling.
+        if (info.NumberHandling is { } typeHandling)
+        {
+            info.NumberHandling = CacheContract.Stored(typeHandling);
+        }
+
         if (info.Kind != JsonTypeInfoKind.Object)
         {
             return;
@@ -33,6 +40,11 @@ internal static class ContractModifier
         {
             // Every ignore condition, from attributes or the user's DefaultIgnoreCondition, lives here.
             property.ShouldSerialize = null;
+            if (property.NumberHandling is { } handling)
+            {
+                property.NumberHandling = CacheContract.Stored(handling);
+            }
+
             if (property.AttributeProvider is not MemberInfo member || member.DeclaringType is null)
             {
                 // A member another modifier made up: it brings its own accessors.

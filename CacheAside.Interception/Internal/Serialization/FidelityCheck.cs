@@ -106,6 +106,10 @@ internal static class FidelityCheck
             {
                 problems.Add($"{TypeNames.Display(type)}{At(path)} is a collection with members of its own ({Names(own)}), which JSON does not store (only its items are written): wrap the items in a class with a property for them beside those members, or return a DTO");
             }
+            else if (CollectionComparers.CanKeep(type))
+            {
+                Unprove($"{path} is a {TypeNames.Display(type)}, whose comparer JSON does not store");
+            }
             else if (!type.IsArray && !type.IsInterface && !type.IsSealed)
             {
                 Unprove($"{path} is a {TypeNames.Display(type)}, which is not sealed: a subclass could hold more than its items");

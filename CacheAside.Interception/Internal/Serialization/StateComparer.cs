@@ -7,7 +7,8 @@ namespace CacheAside.Interception.Internal.Serialization;
 
 /// <summary>
 /// Compares two values by their whole state: every instance field, private ones included, recursively;
-/// sequences item by item in order, dictionaries and sets pair by pair in their enumeration order. It is the
+/// sequences item by item in order, dictionaries and sets pair by pair in their enumeration order, and the
+/// comparers collections keep beside their items (<see cref="CollectionComparers"/>). It is the
 /// runtime guard's judge of whether a value read back from its JSON is the value that was written.
 /// </summary>
 /// <remarks>
@@ -73,8 +74,8 @@ internal static class StateComparer
 
             return shape.Kind switch
             {
-                Kind.Sequence => Sequence((IEnumerable)expected, (IEnumerable)actual, shape),
-                Kind.Dictionary => Dictionary((IEnumerable)expected, (IEnumerable)actual, shape),
+                Kind.Sequence => Comparers(expected, actual) && Sequence((IEnumerable)expected, (IEnumerable)actual, shape),
+                Kind.Dictionary => Comparers(expected, actual) && Dictionary((IEnumerable)expected, (IEnumerable)actual, shape),
                 _ => Object(expected, actual, shape),
             };
         }
@@ -83,6 +84,23 @@ internal static class StateComparer
         {
             _segments.Reverse();
             return root + string.Concat(_segments);
+        }
+
+        /// <summary>Compares the comparers two collections keep beside their items (see <see cref="CollectionComparers"/>).</summary>
+        private bool Comparers(object expected, object actual)
+        {
+            foreach (var role in CollectionComparers.Roles)
+            {
+                var left = CollectionComparers.Of(expected, role, out var member);
+                var right = CollectionComparers.Of(actual, role, out var other);
+                if (!Equal(left, right, typeof(object)))
+                {
+                    _segments.Add("." + (left is null ? other : member));
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private bool Sequence(IEnumerable expected, IEnumerable actual, Shape shape)

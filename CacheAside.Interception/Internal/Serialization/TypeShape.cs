@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,10 +11,10 @@ namespace CacheAside.Interception.Internal.Serialization;
 
 /// <summary>
 /// Describes how a type looks in the cache's JSON — its members (fields included) with their names, types
-/// and how each is read back, recursively; every declared derived type with its discriminator; the
-/// converters the user put in charge — and condenses that into a fingerprint stored with every entry. An
-/// entry written by another shape of the type (before a deploy added a property to a derived type, say)
-/// then reads as a miss instead of coming back with members left empty.
+/// and how each is read back, recursively; every declared derived type with its discriminator; every enum's
+/// members and values; the converters the user put in charge — and condenses that into a fingerprint stored
+/// with every entry. An entry written by another shape of the type (before a deploy added a property to a
+/// derived type, or renumbered an enum, say) then reads as a miss instead of coming back changed.
 /// </summary>
 internal static class TypeShape
 {
@@ -53,10 +54,11 @@ internal static class TypeShape
             return;
         }
 
-        if (options.Converters.FirstOrDefault(c => !CacheContract.IsOwn(c) && c.CanConvert(type)) is { } converter)
+        EnumDefinition(type, description);
+        if (ConverterOf(type, options) is { } converter)
         {
             // The converter decides the JSON: a new version of it is a new shape as far as it can be told.
-            description.Append(" by ").Append(TypeNames.Canonical(converter.GetType()));
+            description.Append(" by ").Append(TypeNames.Canonical(converter));
             visiting.Remove(type);
             return;
         }
@@ -71,7 +73,10 @@ internal static class TypeShape
                     description.Append(property.Name).Append(' ').Append(How(property)).Append(':');
                     if (property.CustomConverter is { } own && !CacheContract.IsOwn(own))
                     {
-                        description.Append("by ").Append(TypeNames.Canonical(own.GetType()));
+                        // The attribute names the converter asked for; a factory's product can be the same type for another JSON.
+                        var asked = (property.AttributeProvider as MemberInfo)?.GetCustomAttribute<JsonConverterAttribute>();
+                        description.Append("by ").Append(TypeNames.Canonical(asked?.ConverterType ?? own.GetType()));
+                        EnumDefinition(property.PropertyType, description);
                     }
                     else
                     {
@@ -122,6 +127,52 @@ internal static class TypeShape
         }
 
         description.Append('>');
+    }
+
+    /// <summary>
+    /// The converter the user put in charge of <paramref name="type"/>, in System.Text.Json's order: one of
+    /// their options' converters, else the type's <see cref="JsonConverterAttribute"/>.
+    /// </summary>
+    private static Type? ConverterOf(Type type, JsonSerializerOptions options)
+    {
+        if (options.Converters.FirstOrDefault(c => !CacheContract.IsOwn(c) && c.CanConvert(type)) is { } converter)
+        {
+            return converter.GetType();
+        }
+
+        return type.GetCustomAttribute<JsonConverterAttribute>() is { } attribute ? attribute.ConverterType ?? attribute.GetType() : null;
+    }
+
+    /// <summary>
+    /// An enum's definition, which decoding depends on whatever converter writes it: each member's name, the
+    /// name it is written as and its value (numbers are the default), its underlying type and whether it is flags.
+    /// </summary>
+    private static void EnumDefinition(Type type, StringBuilder description)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (!type.IsEnum)
+        {
+            return;
+        }
+
+        description.Append('(').Append(Enum.GetUnderlyingType(type).Name);
+        if (type.IsDefined(typeof(FlagsAttribute), inherit: false))
+        {
+            description.Append(" flags");
+        }
+
+        foreach (var member in type.GetFields(BindingFlags.Public | BindingFlags.Static).OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            description.Append(' ').Append(member.Name);
+            if (member.GetCustomAttribute<JsonStringEnumMemberNameAttribute>() is { } written)
+            {
+                description.Append(" \"").Append(written.Name).Append('"');
+            }
+
+            description.Append(CultureInfo.InvariantCulture, $"={member.GetRawConstantValue()}");
+        }
+
+        description.Append(')');
     }
 
     /// <summary>How a member is read back: a setter, a constructor parameter, filled in place; required or not.</summary>
