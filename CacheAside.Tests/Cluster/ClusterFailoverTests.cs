@@ -55,6 +55,36 @@ public sealed class ClusterFailoverTests
     }
 
     [Test]
+    public void SynchronousInvalidation_OfTwoSlotsOnAPausedPrimary_WaitsOneBudget_NotOnePerSlot()
+    {
+        using var cluster = RedisCluster.Start();
+        using var harness = CacheAsideHarness<ITriple>.CreateConnecting(new Triple(), cluster.Endpoints, o => o.RedisTimeout = TimeSpan.FromMilliseconds(400));
+        using var admin = ConnectionMultiplexer.Connect(cluster.Endpoints);
+        RedisKey A(int id) => harness.Key($"a:{id}");
+        RedisKey B(int id) => harness.Key($"b:{id}");
+        var id = Enumerable.Range(0, 1000).First(i => admin.HashSlot(A(i)) != admin.HashSlot(B(i)) && cluster.PrimaryFor(admin, A(i)) == cluster.PrimaryFor(admin, B(i)));
+        var victim = cluster.PrimaryFor(admin, A(id));
+        harness.Service.Write(id);
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated), "the scripts are loaded and the connections warm");
+
+        victim.Pause();
+        try
+        {
+            var writing = Stopwatch.StartNew();
+            harness.Service.Write(id);
+            writing.Stop();
+
+            TestContext.Out.WriteLine($"a synchronous invalidation of two slots on a paused primary took {writing.ElapsedMilliseconds} ms with a budget of 400 ms");
+            Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.InvalidationFailed));
+            Assert.That(writing.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(700)), "the slots' commands, sent together, share one budget");
+        }
+        finally
+        {
+            victim.Resume();
+        }
+    }
+
+    [Test]
     public async Task SlotsMoving_UnderLoad_NoCallFails_AndNoReadIsStale()
     {
         using var cluster = RedisCluster.Start();

@@ -82,6 +82,11 @@ public interface ITriple
     [Invalidates("b:{id}")]
     [Invalidates("c:{id}")]
     Task WriteAsync(int id);
+
+    [Invalidates("a:{id}")]
+    [Invalidates("b:{id}")]
+    [Invalidates("c:{id}")]
+    void Write(int id);
 }
 
 public sealed class Triple : ITriple
@@ -96,7 +101,9 @@ public sealed class Triple : ITriple
 
     public Task WriteAsync(int id)
     {
-        Interlocked.Increment(ref _version);
+        Write(id);
         return Task.CompletedTask;
     }
+
+    public void Write(int id) => Interlocked.Increment(ref _version);
 }

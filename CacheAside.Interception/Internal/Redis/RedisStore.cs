@@ -180,8 +180,11 @@ internal sealed partial class RedisStore : IDisposable
             bool answered;
             try
             {
-                // Released by the reader thread that parses the reply: no thread-pool work is needed.
-                answered = pending.Wait(budget);
+                // Released by the reader thread that parses the reply: no thread-pool work is needed. The budget
+                // counts from the command's start, as an asynchronous wait's deadline does: commands sent together
+                // (one per hash slot) and waited for in turn share one budget, not one each.
+                var left = budget - _time.GetElapsedTime(sent.Started);
+                answered = pending.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
             catch (AggregateException)
             {
