@@ -182,6 +182,19 @@ public interface IAsyncStreamArgument
     Task<int> Count(IAsyncEnumerable<int> values);
 }
 
+/// <summary>Keeps values that its enumeration, which yields only their names, does not show.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1010:Generic interface should also be implemented", Justification = "A collection that enumerates only its names is the case under test.")]
+public sealed class NamedObjectCollection : System.Collections.Specialized.NameObjectCollectionBase
+{
+    public void Put(string name, object? value) => BaseAdd(name, value);
+}
+
+public interface INamedObjectsArgument
+{
+    [Cached]
+    string Find(NamedObjectCollection values);
+}
+
 public interface IIgnoredParameterInTemplate
 {
     [Cached("find:{term}")]
