@@ -247,3 +247,36 @@ public interface INonPositiveSoftTimeout
     [Cached("answer", FailSafeSeconds = 60, SoftTimeoutSeconds = 0)]
     string? Get();
 }
+
+public interface IAttributedOnTheClass
+{
+    string Get(int id);
+
+    void Save(int id);
+}
+
+/// <summary>Cache attributes on the class, which the interface proxy never reads.</summary>
+public sealed class AttributedOnTheClass : IAttributedOnTheClass
+{
+    [Cached("value:{id}")]
+    public string Get(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Invalidates("value:{id}")]
+    public void Save(int id)
+    {
+    }
+
+    [Cached("helper:{id}")]
+    public string Helper(int id) => Get(id);
+}
+
+public interface IAttributedOnTheGenericClass<T>
+{
+    T? Get(int id);
+}
+
+public sealed class AttributedOnTheGenericClass<T> : IAttributedOnTheGenericClass<T>
+{
+    [Cached("value:{id}:{T}")]
+    public T? Get(int id) => default;
+}

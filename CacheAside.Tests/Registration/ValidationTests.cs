@@ -71,6 +71,49 @@ public sealed class ValidationTests
         }));
     }
 
+    private static IEnumerable<TestCaseData> AttributesOnTheClass()
+    {
+        yield return new TestCaseData(new Action<ContainerBuilder>(b => b.RegisterType<AttributedOnTheClass>().As<IAttributedOnTheClass>().EnableCacheAside())).SetArgDisplayNames("RegisterType");
+        yield return new TestCaseData(new Action<ContainerBuilder>(b => b.RegisterInstance(new AttributedOnTheClass()).As<IAttributedOnTheClass>().EnableCacheAside())).SetArgDisplayNames("RegisterInstance");
+    }
+
+    [TestCaseSource(nameof(AttributesOnTheClass))]
+    public void CacheAttributesOnTheClass_AreReported_WithTheInterfaceMethodToMoveThemTo(Action<ContainerBuilder> register)
+    {
+        var problems = BuildExpectingProblems(register);
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "AttributedOnTheClass.Get(int): [Cached] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: move it to IAttributedOnTheClass.Get(int).",
+            "AttributedOnTheClass.Save(int): [Invalidates] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: move it to IAttributedOnTheClass.Save(int).",
+            "AttributedOnTheClass.Helper(int): [Cached] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: declare the method on an interface the registration exposes and put [Cached] there, or remove it.",
+        }));
+    }
+
+    [Test]
+    public void CacheAttributeOnAnOpenGenericClass_IsReported()
+    {
+        var problems = BuildExpectingProblems(b => b.RegisterGeneric(typeof(AttributedOnTheGenericClass<>)).As(typeof(IAttributedOnTheGenericClass<>)).EnableCacheAside());
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "AttributedOnTheGenericClass<T>.Get(int): [Cached] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: move it to IAttributedOnTheGenericClass<T>.Get(int).",
+        }));
+    }
+
+    [Test]
+    public void GeneratedProxyInstance_WhoseMethodsCarryTheInterfacesAttributes_Builds()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        builder.RegisterInstance(StandIn.For<IProductRepository>()).As<IProductRepository>().EnableCacheAside();
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<IProductRepository>(), Is.Not.Null);
+    }
+
     [Test]
     public void InternalInterface_IsRejected_WithTheWayToMakeItProxyable()
     {
