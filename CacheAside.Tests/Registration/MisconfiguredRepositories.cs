@@ -280,3 +280,25 @@ public sealed class AttributedOnTheGenericClass<T> : IAttributedOnTheGenericClas
     [Cached("value:{id}:{T}")]
     public T? Get(int id) => default;
 }
+
+public interface IInvalidatesThroughAnObject
+{
+    [Cached("product:{id}")]
+    Product Get(int id);
+
+    [Invalidates("product:{id}")]
+    void Forget(object id);
+}
+
+/// <summary>Invalidations whose placeholders render as the read's do, though declared otherwise.</summary>
+public interface IInvalidatesAlike
+{
+    [Cached("order:{id}")]
+    Product Get(long id);
+
+    [Invalidates("order:{id}")]
+    void Forget(int? id);
+
+    [Invalidates("order:{product.Id}")]
+    void Update(Product product);
+}

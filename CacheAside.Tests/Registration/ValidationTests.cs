@@ -33,6 +33,7 @@ public sealed class ValidationTests
         yield return Case<ICancellationTokenInKey>("ICancellationTokenInKey.GetAsync(CancellationToken): [Cached] key template \"answer:{cancellationToken}\" names the CancellationToken 'cancellationToken', which is never part of a key: remove {cancellationToken}.");
         yield return Case<ISameShapeDifferentTypes>("ISameShapeDifferentTypes.Name(int) (\"item:{id}\") and ISameShapeDifferentTypes.Age(int) (\"item:{id}\") have keys of the same shape \"item:{}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
         yield return Case<ISamePlaceholdersOfDifferentTypes>("ISamePlaceholdersOfDifferentTypes.ById(int) (\"product:{id}\": int) and ISamePlaceholdersOfDifferentTypes.ByCode(string) (\"product:{code}\": string) have keys of the same shape \"product:{}\" but placeholders of different types, so calls with different arguments that read alike (1 and \"1\") would share an entry: change the literal text of one template.");
+        yield return Case<IInvalidatesThroughAnObject>("IInvalidatesThroughAnObject.Forget(object) [Invalidates(\"product:{id}\")] and IInvalidatesThroughAnObject.Get(int) [Cached(\"product:{id}\")] have keys of the same shape \"product:{}\", but their placeholders are declared object and int: a value whose declared type does not fix its type renders with it ((System.Int32)5, not 5), so the invalidation never deletes what the read stores: declare the placeholders of the invalidation with the read's types.");
         yield return Case<IObjectResult>("IObjectResult.Get(): [Cached] cannot store the result: its result type contains object, which is read back from JSON as a JsonElement rather than the value that was stored: return a concrete type, or remove [Cached].");
         yield return Case<IInterfaceResult>("IInterfaceResult.Get(int): [Cached] cannot store the result: its result type contains IShape, which cannot be read back from JSON as the object that was stored: return a concrete type, or declare its implementations with [JsonDerivedType], or remove [Cached].");
         yield return Case<IExpressionArgument>("IExpressionArgument.Find(Expression<Func<Product, bool>>): [Cached] builds its default key from every argument, but parameter 'filter' cannot be part of a key: Expression<Func<Product, bool>> is an expression tree, whose code and captured values a key cannot compare. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
@@ -112,6 +113,19 @@ public sealed class ValidationTests
         using var container = builder.Build();
 
         Assert.That(container.Resolve<IProductRepository>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void Invalidation_WhosePlaceholdersRenderAsTheReadsDo_Builds()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        RegisterProxyFor(builder, typeof(IInvalidatesAlike));
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<IInvalidatesAlike>(), Is.Not.Null);
     }
 
     [Test]
