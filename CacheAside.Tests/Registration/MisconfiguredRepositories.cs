@@ -302,3 +302,73 @@ public interface IInvalidatesAlike
     [Invalidates("order:{product.Id}")]
     void Update(Product product);
 }
+
+public interface ILiteralMeetsAString
+{
+    [Cached("product:{sku}")]
+    Product GetBySku(string sku);
+
+    [Cached("product:featured")]
+    Product GetFeatured();
+}
+
+public interface ILiteralMeetsANumber
+{
+    [Cached("page:{number}")]
+    Product[] Page(int number);
+
+    [Cached("page:1")]
+    int FirstPageSize();
+}
+
+public interface ILiteralMeetsAnArray
+{
+    [Cached("items:{ids}")]
+    Product[] Items(int[] ids);
+
+    [Cached("items:[7]")]
+    Product[] Lucky();
+}
+
+/// <summary>Templates of different shapes whose literal text no call of the others renders.</summary>
+public interface ILiteralsApartFromValues
+{
+    [Cached("product:{id}")]
+    Product GetById(int id);
+
+    [Cached("product:featured")]
+    Product GetFeatured();
+
+    [Cached("product:{id}:stock")]
+    int Stock(int id);
+
+    [Cached("user:{name}")]
+    string User(string name);
+
+    [Cached("user:{name}:orders")]
+    int[] Orders(string name);
+
+    [Cached("session:{id}")]
+    string Session(Guid id);
+
+    [Cached("session:current")]
+    string CurrentSession();
+
+    [Cached("day:{day}")]
+    string Day(DateOnly day);
+
+    [Cached("day:today")]
+    string Today();
+
+    [Cached("report:{period}")]
+    string Report(DayOfWeek period);
+
+    [Cached("report:latest")]
+    string LatestReport();
+}
+
+public interface IFeaturedProduct
+{
+    [Cached("product:7")]
+    string Get();
+}

@@ -34,6 +34,9 @@ public sealed class ValidationTests
         yield return Case<ISameShapeDifferentTypes>("ISameShapeDifferentTypes.Name(int) (\"item:{id}\") and ISameShapeDifferentTypes.Age(int) (\"item:{id}\") have keys of the same shape \"item:{}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
         yield return Case<ISamePlaceholdersOfDifferentTypes>("ISamePlaceholdersOfDifferentTypes.ById(int) (\"product:{id}\": int) and ISamePlaceholdersOfDifferentTypes.ByCode(string) (\"product:{code}\": string) have keys of the same shape \"product:{}\" but placeholders of different types, so calls with different arguments that read alike (1 and \"1\") would share an entry: change the literal text of one template.");
         yield return Case<IInvalidatesThroughAnObject>("IInvalidatesThroughAnObject.Forget(object) [Invalidates(\"product:{id}\")] and IInvalidatesThroughAnObject.Get(int) [Cached(\"product:{id}\")] have keys of the same shape \"product:{}\", but their placeholders are declared object and int: a value whose declared type does not fix its type renders with it ((System.Int32)5, not 5), so the invalidation never deletes what the read stores: declare the placeholders of the invalidation with the read's types.");
+        yield return Case<ILiteralMeetsAString>("ILiteralMeetsAString.GetBySku(string) (\"product:{sku}\") and ILiteralMeetsAString.GetFeatured() (\"product:featured\") can render the same key, product:featured, so a call of one would be answered with what the other stored: change the literal text of one template.");
+        yield return Case<ILiteralMeetsANumber>("ILiteralMeetsANumber.Page(int) (\"page:{number}\") and ILiteralMeetsANumber.FirstPageSize() (\"page:1\") can render the same key, page:1, so a call of one would be answered with what the other stored: change the literal text of one template.");
+        yield return Case<ILiteralMeetsAnArray>("ILiteralMeetsAnArray.Items(int[]) (\"items:{ids}\") and ILiteralMeetsAnArray.Lucky() (\"items:[7]\") can render the same key, items:[7], so a call of one would be answered with what the other stored: change the literal text of one template.");
         yield return Case<IObjectResult>("IObjectResult.Get(): [Cached] cannot store the result: its result type contains object, which is read back from JSON as a JsonElement rather than the value that was stored: return a concrete type, or remove [Cached].");
         yield return Case<IInterfaceResult>("IInterfaceResult.Get(int): [Cached] cannot store the result: its result type contains IShape, which cannot be read back from JSON as the object that was stored: return a concrete type, or declare its implementations with [JsonDerivedType], or remove [Cached].");
         yield return Case<IExpressionArgument>("IExpressionArgument.Find(Expression<Func<Product, bool>>): [Cached] builds its default key from every argument, but parameter 'filter' cannot be part of a key: Expression<Func<Product, bool>> is an expression tree, whose code and captured values a key cannot compare. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
@@ -126,6 +129,31 @@ public sealed class ValidationTests
         using var container = builder.Build();
 
         Assert.That(container.Resolve<IInvalidatesAlike>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void TemplatesWhoseLiteralsNoValueRenders_Build()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        RegisterProxyFor(builder, typeof(ILiteralsApartFromValues));
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<ILiteralsApartFromValues>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void LiteralThatAnotherRegistrationsValueRenders_IsReported()
+    {
+        var problems = BuildExpectingProblems(builder =>
+        {
+            builder.Register(_ => StandIn.For<IProductRepository>()).As<IProductRepository>().EnableCacheAside();
+            builder.Register(_ => StandIn.For<IFeaturedProduct>()).As<IFeaturedProduct>().EnableCacheAside();
+        });
+
+        Assert.That(problems, Has.Some.StartWith("IProductRepository.GetById(int) (\"product:{id}\") and IFeaturedProduct.Get() (\"product:7\") can render the same key, product:7,"));
     }
 
     [Test]

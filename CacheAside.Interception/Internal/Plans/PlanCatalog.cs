@@ -41,6 +41,7 @@ internal sealed class PlanCatalog
         }
 
         ValidateInvalidations(reads, writes, problems);
+        ValidateShapesApart(reads, problems);
 
         // Two reads whose templates have the same shape can render the same key; with different result
         // types, each would read the other's entries as corrupt and overwrite them, over and over.
@@ -61,6 +62,29 @@ internal sealed class PlanCatalog
             {
                 var methods = string.Join(" and ", byPlaceholders.Select(g => g.First()).Select(s => $"{s.Display} (\"{s.ReadTemplate!.Text}\": {string.Join(", ", s.ReadTemplate.PlaceholderTypes.Select(TypeNames.Display))})"));
                 problems.Add($"{methods} have keys of the same shape \"{group.Key}\" but placeholders of different types, so calls with different arguments that read alike (1 and \"1\") would share an entry: change the literal text of one template.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reports two read templates of different shapes that can render the same key: the literal text of one is a
+    /// value of the other's placeholder (<c>product:featured</c> and <c>product:{sku}</c>), so whichever is called
+    /// second is answered with what the first stored. Templates of one shape share keys by design, and are checked above.
+    /// </summary>
+    private static void ValidateShapesApart(List<MethodSpec> reads, List<string> problems)
+    {
+        var shapes = reads.GroupBy(s => s.ReadTemplate!.Shape, StringComparer.Ordinal)
+            .Select(g => (Read: g.First(), g.First().ReadTemplate!.Language))
+            .ToList();
+        for (var i = 0; i < shapes.Count; i++)
+        {
+            for (var j = i + 1; j < shapes.Count; j++)
+            {
+                if (KeyLanguage.Shared(shapes[i].Language, shapes[j].Language) is { } key)
+                {
+                    var (first, second) = (shapes[i].Read, shapes[j].Read);
+                    problems.Add($"{first.Display} (\"{first.ReadTemplate!.Text}\") and {second.Display} (\"{second.ReadTemplate!.Text}\") can render the same key, {key}, so a call of one would be answered with what the other stored: change the literal text of one template.");
+                }
             }
         }
     }
