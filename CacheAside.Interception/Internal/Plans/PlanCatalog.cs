@@ -40,9 +40,6 @@ internal sealed class PlanCatalog
             writes.AddRange(specs.Where(s => s.Kind == MethodKind.Write).SelectMany(s => s.Keys.OfType<KeyTemplate>().Select(t => (s, t))));
         }
 
-        ValidateInvalidations(reads, writes, problems);
-        ValidateShapesApart(reads, problems);
-
         // Two reads whose templates have the same shape can render the same key; with different result
         // types, each would read the other's entries as corrupt and overwrite them, over and over.
         foreach (var group in reads.GroupBy(s => s.ReadTemplate!.Shape, StringComparer.Ordinal))
@@ -64,6 +61,9 @@ internal sealed class PlanCatalog
                 problems.Add($"{methods} have keys of the same shape \"{group.Key}\" but placeholders of different types, so calls with different arguments that read alike (1 and \"1\") would share an entry: change the literal text of one template.");
             }
         }
+
+        ValidateShapesApart(reads, problems);
+        ValidateInvalidations(reads, writes, problems);
     }
 
     /// <summary>
@@ -73,14 +73,16 @@ internal sealed class PlanCatalog
     /// </summary>
     private static void ValidateShapesApart(List<MethodSpec> reads, List<string> problems)
     {
-        var shapes = reads.GroupBy(s => s.ReadTemplate!.Shape, StringComparer.Ordinal)
+        // One template of each shape and placeholder types stands for the others: they render the same keys.
+        var shapes = reads.GroupBy(s => s.ReadTemplate!.Shape + string.Concat(s.ReadTemplate.PlaceholderTypes.Select(t => "," + TypeNames.Canonical(t))), StringComparer.Ordinal)
             .Select(g => (Read: g.First(), g.First().ReadTemplate!.Language))
             .ToList();
         for (var i = 0; i < shapes.Count; i++)
         {
             for (var j = i + 1; j < shapes.Count; j++)
             {
-                if (KeyLanguage.Shared(shapes[i].Language, shapes[j].Language) is { } key)
+                if (shapes[i].Read.ReadTemplate!.Shape != shapes[j].Read.ReadTemplate!.Shape
+                    && KeyLanguage.Shared(shapes[i].Language, shapes[j].Language) is { } key)
                 {
                     var (first, second) = (shapes[i].Read, shapes[j].Read);
                     problems.Add($"{first.Display} (\"{first.ReadTemplate!.Text}\") and {second.Display} (\"{second.ReadTemplate!.Text}\") can render the same key, {key}, so a call of one would be answered with what the other stored: change the literal text of one template.");
