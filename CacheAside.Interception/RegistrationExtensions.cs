@@ -246,7 +246,9 @@ public static class RegistrationExtensions
         foreach (var registration in scope.ComponentRegistry.Registrations.Where(IsEnabled))
         {
             ValidateServices(registration, problems);
-            services.AddRange(ProxyFactory.InterfaceServices(registration));
+            var interfaces = ProxyFactory.InterfaceServices(registration);
+            MethodSpecBuilder.ValidateImplementation(registration.Activator.LimitType, interfaces, problems);
+            services.AddRange(interfaces);
         }
 
         if (scope.ComponentRegistry.Properties.TryGetValue(OpenGenericsPropertyKey, out var openGenerics) && openGenerics is List<(Type Component, Type[] Services)> open)
@@ -254,7 +256,9 @@ public static class RegistrationExtensions
             foreach (var (component, openServices) in open)
             {
                 ValidateServices(TypeNames.Display(component), openServices, problems);
-                services.AddRange(openServices.Where(t => t.IsInterface));
+                var interfaces = openServices.Where(t => t.IsInterface).ToArray();
+                MethodSpecBuilder.ValidateImplementation(component, interfaces, problems);
+                services.AddRange(interfaces);
             }
         }
 

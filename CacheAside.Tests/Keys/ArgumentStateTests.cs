@@ -1,3 +1,5 @@
+using System.Collections.Specialized;
+using System.Net;
 using CacheAside.Interception;
 using CacheAside.Interception.Internal.Keys;
 using CacheAside.Tests.Infrastructure;
@@ -60,6 +62,103 @@ public sealed class ArgumentStateTests
 
         Assert.That(page2, Is.Not.EqualTo(page1));
         Assert.That(page1, Does.EndWith(":[[1,2],0]}"));
+    }
+
+    [Test]
+    public void NameValueCollection_IsKeyedByItsNamesAndAllTheirValues()
+    {
+        var (qa, qb, qab) = (QueryString(("q", "a")), QueryString(("q", "b")), QueryString(("q", "a"), ("q", "b")));
+
+        var a = KeyProbe.KeyOf(p => p.Query(qa));
+        var b = KeyProbe.KeyOf(p => p.Query(qb));
+        var both = KeyProbe.KeyOf(p => p.Query(qab));
+
+        Assert.That(b, Is.Not.EqualTo(a));
+        Assert.That(both, Is.Not.EqualTo(a).And.Not.EqualTo(b));
+        Assert.That(a, Is.EqualTo("cacheaside:v1:{query:[[q,[a]]]}"));
+        Assert.That(both, Is.EqualTo("cacheaside:v1:{query:[[q,[a,b]]]}"));
+    }
+
+    [Test]
+    public void NameValueCollection_NameWithoutValues_AndNameWithANullValue_Differ()
+    {
+        var added = new NameValueCollection();
+        added.Add("q", null);
+        var set = new NameValueCollection();
+        set.Set("q", null);
+
+        Assert.That(KeyProbe.KeyOf(p => p.Query(set)), Is.Not.EqualTo(KeyProbe.KeyOf(p => p.Query(added))));
+    }
+
+    [Test]
+    public void QueryStringsThatDifferOnlyInAValue_AreTwoEntries()
+    {
+        var source = new SearchSource();
+        using var harness = CacheAsideHarness<ISearchRepository>.Create(source);
+
+        var first = harness.Service.Search(new NameValueCollection { ["q"] = "a" });
+        var second = harness.Service.Search(new NameValueCollection { ["q"] = "b" });
+
+        Assert.That((first, second), Is.EqualTo(("a", "b")));
+        Assert.That(source.Calls, Is.EqualTo(2));
+        Assert.That(harness.Redis.KeyExists(harness.Key("search:[[q,[b]]]")), Is.True);
+    }
+
+    [Test]
+    public void FrameworkSubclassOfNameValueCollection_IsKeyedByItsValues()
+    {
+        var json = new WebHeaderCollection { [HttpRequestHeader.Accept] = "application/json" };
+
+        var xml = new WebHeaderCollection { [HttpRequestHeader.Accept] = "application/xml" };
+
+        Assert.That(KeyProbe.KeyOf(p => p.Query(xml)), Is.Not.EqualTo(KeyProbe.KeyOf(p => p.Query(json))));
+    }
+
+    [Test]
+    public void OwnSubclassOfNameValueCollection_IsKeyedByItsValuesAndItsOwnFields()
+    {
+        var (a1, b1, a2) = (Paged("a", 1), Paged("b", 1), Paged("a", 2));
+
+        var key = KeyProbe.KeyOf(p => p.Query(a1));
+
+        Assert.That(KeyProbe.KeyOf(p => p.Query(b1)), Is.Not.EqualTo(key));
+        Assert.That(KeyProbe.KeyOf(p => p.Query(a2)), Is.Not.EqualTo(key));
+        Assert.That(key, Does.EndWith(")[[[q,[a]]],1]}"));
+    }
+
+    [Test]
+    public void Grouping_IsKeyedByItsKeyAndItsElements()
+    {
+        var groups = new[] { "odd", "even" }.SelectMany(k => new[] { 1, 3 }, (k, n) => (k, n)).GroupBy(p => p.k, p => p.n).ToList();
+
+        var odd = KeyProbe.KeyOf(p => p.Group(groups[0]));
+        var even = KeyProbe.KeyOf(p => p.Group(groups[1]));
+
+        Assert.That(even, Is.Not.EqualTo(odd));
+        Assert.That(odd, Does.EndWith(")[[1,3],odd]}"), "the elements, then the key, as a list of your own keeps its fields");
+    }
+
+    [Test]
+    public void Lookup_IsKeyedByTheKeysOfItsGroups()
+    {
+        var byParity = new[] { 1, 2 }.ToLookup(n => n % 2 == 0 ? "even" : "odd");
+
+        var byName = new[] { 1, 2 }.ToLookup(n => n == 1 ? "one" : "two");
+
+        var key = KeyProbe.KeyOf(p => p.Groups(byName), maxKeyLength: 1024);
+
+        Assert.That(KeyProbe.KeyOf(p => p.Groups(byParity)), Is.Not.EqualTo(key));
+        Assert.That(key, Does.EndWith(")[[1],one],(System.Linq.Grouping`2<System.String\\,System.Int32>)[[2],two]]}"), "its groups, not how it hashes them");
+    }
+
+    [Test]
+    public void CollectionOnAFrameworkBaseThatIsNoCollection_KeepsTheBasesState()
+    {
+        var name = KeyProbe.KeyOf(p => p.Changed(new ChangedIdCollection("Name", 1, 2)));
+
+        var price = KeyProbe.KeyOf(p => p.Changed(new ChangedIdCollection("Price", 1, 2)));
+
+        Assert.That(price, Is.Not.EqualTo(name));
     }
 
     [Test]
@@ -161,6 +260,20 @@ public sealed class ArgumentStateTests
 
         Assert.That(second, Is.EqualTo(first));
         Assert.That(first, Does.EndWith("):shoes}"));
+    }
+
+    private static PagedNameValueCollection Paged(string q, int page) => new() { ["q"] = q, Page = page };
+
+    /// <summary>A query string with names that may repeat, in the order given, as a parsed URL's query would be.</summary>
+    private static NameValueCollection QueryString(params (string Name, string Value)[] pairs)
+    {
+        var query = new NameValueCollection();
+        foreach (var (name, value) in pairs)
+        {
+            query.Add(name, value);
+        }
+
+        return query;
     }
 }
 

@@ -52,6 +52,19 @@ public sealed class KeyInjectivityTests
     }
 
     [Test]
+    public void Keys_DoNotDependOnTheCurrentCulturesNegativeSign()
+    {
+        var invariant = RenderUnder(CultureInfo.InvariantCulture);
+        var minus = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        minus.NumberFormat.NegativeSign = "\u2212";
+
+        var local = RenderUnder(minus);
+
+        Assert.That(local, Is.EqualTo(invariant));
+        Assert.That(invariant, Does.Contain(":[[-3,1,-1,2],0,0]}").And.Contain(")-5}"), "a lower bound and an enum value without a name, both negative");
+    }
+
+    [Test]
     public void EqualDecimals_ShareAKey_WhateverTheirScale()
     {
         var key = KeyProbe.KeyOf(p => p.Price(1.5m));
@@ -120,7 +133,9 @@ public sealed class KeyInjectivityTests
                 KeyProbe.KeyOf(p => p.Price(1234.5m)),
                 KeyProbe.KeyOf(p => p.At(new DateTime(2026, 11, 29, 13, 45, 0, DateTimeKind.Utc))),
                 KeyProbe.KeyOf(p => p.FindAny(0.1d)),
-                KeyProbe.KeyOf(p => p.Find("I")));
+                KeyProbe.KeyOf(p => p.Find("I")),
+                KeyProbe.KeyOf(p => p.Grid((int[,])Array.CreateInstance(typeof(int), new[] { 1, 2 }, new[] { -3, -1 }))),
+                KeyProbe.KeyOf(p => p.FindAny((Colour)(-5))));
         }
         finally
         {

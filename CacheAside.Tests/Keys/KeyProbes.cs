@@ -97,6 +97,18 @@ namespace CacheAside.Tests.Keys
 
         [Cached("stock:{region}:{sku}")]
         string Stock(string region, string sku);
+
+        [Cached("query:{query}")]
+        string Query(System.Collections.Specialized.NameValueCollection query);
+
+        [Cached]
+        string Group(IGrouping<string, int> group);
+
+        [Cached]
+        string Groups(ILookup<string, int> groups);
+
+        [Cached]
+        string Changed(ChangedIdCollection ids);
     }
 
     public enum Colour
@@ -159,6 +171,25 @@ namespace CacheAside.Tests.Keys
     public sealed class PagedIds : List<int>
     {
         public int Page { get; set; }
+    }
+
+    /// <summary>A query string that also carries a page, beside the names and values of its base.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1010:Generic interface should also be implemented", Justification = "A subclass of NameValueCollection is the case under test.")]
+    public sealed class PagedNameValueCollection : System.Collections.Specialized.NameValueCollection
+    {
+        public int Page { get; set; }
+    }
+
+    /// <summary>A collection whose base is a framework class that is no collection: the base's state is not in the elements.</summary>
+    public sealed class ChangedIdCollection(string propertyName, params int[] ids) : System.ComponentModel.PropertyChangedEventArgs(propertyName), IReadOnlyCollection<int>
+    {
+        private readonly int[] _ids = ids;
+
+        public int Count => _ids.Length;
+
+        public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)_ids).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     public interface IKeyedRepository<TKey>

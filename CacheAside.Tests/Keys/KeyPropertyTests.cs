@@ -89,6 +89,27 @@ public sealed class KeyPropertyTests
     }
 
     [Test]
+    public void NameValueCollections_ShareAKey_ExactlyWhenTheyHoldTheSameNamesAndValues()
+    {
+        var builder = new KeyBuilder(Prefix, 256);
+        var renderer = Renderer(nameof(IKeyProbe.Query));
+        var entries = Gen.Select(Gen.OneOf(Gen.Const("q"), Gen.Const("Q"), Gen.Const("p"), Gen.Const(":")), GeneratedValues.ShortText.Null(0.2)).List[0, 4];
+
+        entries.List[2, 12].Sample(batch =>
+        {
+            var collections = batch.Select(ToCollection).ToArray();
+            var keys = collections.Select(c => builder.Build(renderer, [c])).ToArray();
+            for (var i = 0; i < keys.Length; i++)
+            {
+                for (var j = i + 1; j < keys.Length; j++)
+                {
+                    Assert.That(string.Equals(keys[i], keys[j], StringComparison.Ordinal), Is.EqualTo(SameContents(collections[i], collections[j])), $"{keys[i]} and {keys[j]}");
+                }
+            }
+        }, iter: 300, threads: 1);
+    }
+
+    [Test]
     public void Keys_AreTheSameUnderEveryCulture()
     {
         var builder = new KeyBuilder(Prefix, 256);
@@ -157,6 +178,27 @@ public sealed class KeyPropertyTests
             }
         }, iter: 300, threads: 1);
     }
+
+    private static System.Collections.Specialized.NameValueCollection ToCollection(List<(string Name, string? Value)> entries)
+    {
+        var collection = new System.Collections.Specialized.NameValueCollection();
+        foreach (var (name, value) in entries)
+        {
+            collection.Add(name, value);
+        }
+
+        return collection;
+    }
+
+    /// <summary>The same names in the same order, each with the same values (names compare as the collection compares them).</summary>
+    private static bool SameContents(System.Collections.Specialized.NameValueCollection a, System.Collections.Specialized.NameValueCollection b) =>
+        a.Count == b.Count && Enumerable.Range(0, a.Count).All(i =>
+            a.GetKey(i) == b.GetKey(i) && (a.GetValues(i), b.GetValues(i)) switch
+            {
+                (null, null) => true,
+                ({ } x, { } y) => x.SequenceEqual(y, StringComparer.Ordinal),
+                _ => false,
+            });
 
     private static string Body(string key) => key[(Prefix.Length + 1)..^1];
 

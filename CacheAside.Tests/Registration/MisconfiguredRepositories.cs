@@ -182,6 +182,19 @@ public interface IAsyncStreamArgument
     Task<int> Count(IAsyncEnumerable<int> values);
 }
 
+/// <summary>Keeps values that its enumeration, which yields only their names, does not show.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1010:Generic interface should also be implemented", Justification = "A collection that enumerates only its names is the case under test.")]
+public sealed class NamedObjectCollection : System.Collections.Specialized.NameObjectCollectionBase
+{
+    public void Put(string name, object? value) => BaseAdd(name, value);
+}
+
+public interface INamedObjectsArgument
+{
+    [Cached]
+    string Find(NamedObjectCollection values);
+}
+
 public interface IIgnoredParameterInTemplate
 {
     [Cached("find:{term}")]
@@ -233,4 +246,129 @@ public interface INonPositiveSoftTimeout
 {
     [Cached("answer", FailSafeSeconds = 60, SoftTimeoutSeconds = 0)]
     string? Get();
+}
+
+public interface IAttributedOnTheClass
+{
+    string Get(int id);
+
+    void Save(int id);
+}
+
+/// <summary>Cache attributes on the class, which the interface proxy never reads.</summary>
+public sealed class AttributedOnTheClass : IAttributedOnTheClass
+{
+    [Cached("value:{id}")]
+    public string Get(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Invalidates("value:{id}")]
+    public void Save(int id)
+    {
+    }
+
+    [Cached("helper:{id}")]
+    public string Helper(int id) => Get(id);
+}
+
+public interface IAttributedOnTheGenericClass<T>
+{
+    T? Get(int id);
+}
+
+public sealed class AttributedOnTheGenericClass<T> : IAttributedOnTheGenericClass<T>
+{
+    [Cached("value:{id}:{T}")]
+    public T? Get(int id) => default;
+}
+
+public interface IInvalidatesThroughAnObject
+{
+    [Cached("product:{id}")]
+    Product Get(int id);
+
+    [Invalidates("product:{id}")]
+    void Forget(object id);
+}
+
+/// <summary>Invalidations whose placeholders render as the read's do, though declared otherwise.</summary>
+public interface IInvalidatesAlike
+{
+    [Cached("order:{id}")]
+    Product Get(long id);
+
+    [Invalidates("order:{id}")]
+    void Forget(int? id);
+
+    [Invalidates("order:{product.Id}")]
+    void Update(Product product);
+}
+
+public interface ILiteralMeetsAString
+{
+    [Cached("product:{sku}")]
+    Product GetBySku(string sku);
+
+    [Cached("product:featured")]
+    Product GetFeatured();
+}
+
+public interface ILiteralMeetsANumber
+{
+    [Cached("page:{number}")]
+    Product[] Page(int number);
+
+    [Cached("page:1")]
+    int FirstPageSize();
+}
+
+public interface ILiteralMeetsAnArray
+{
+    [Cached("items:{ids}")]
+    Product[] Items(int[] ids);
+
+    [Cached("items:[7]")]
+    Product[] Lucky();
+}
+
+/// <summary>Templates of different shapes whose literal text no call of the others renders.</summary>
+public interface ILiteralsApartFromValues
+{
+    [Cached("product:{id}")]
+    Product GetById(int id);
+
+    [Cached("product:featured")]
+    Product GetFeatured();
+
+    [Cached("product:{id}:stock")]
+    int Stock(int id);
+
+    [Cached("user:{name}")]
+    string User(string name);
+
+    [Cached("user:{name}:orders")]
+    int[] Orders(string name);
+
+    [Cached("session:{id}")]
+    string Session(Guid id);
+
+    [Cached("session:current")]
+    string CurrentSession();
+
+    [Cached("day:{day}")]
+    string Day(DateOnly day);
+
+    [Cached("day:today")]
+    string Today();
+
+    [Cached("report:{period}")]
+    string Report(DayOfWeek period);
+
+    [Cached("report:latest")]
+    string LatestReport();
+}
+
+public interface IFeaturedProduct
+{
+    [Cached("product:7")]
+    string Get();
 }

@@ -33,6 +33,10 @@ public sealed class ValidationTests
         yield return Case<ICancellationTokenInKey>("ICancellationTokenInKey.GetAsync(CancellationToken): [Cached] key template \"answer:{cancellationToken}\" names the CancellationToken 'cancellationToken', which is never part of a key: remove {cancellationToken}.");
         yield return Case<ISameShapeDifferentTypes>("ISameShapeDifferentTypes.Name(int) (\"item:{id}\") and ISameShapeDifferentTypes.Age(int) (\"item:{id}\") have keys of the same shape \"item:{}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
         yield return Case<ISamePlaceholdersOfDifferentTypes>("ISamePlaceholdersOfDifferentTypes.ById(int) (\"product:{id}\": int) and ISamePlaceholdersOfDifferentTypes.ByCode(string) (\"product:{code}\": string) have keys of the same shape \"product:{}\" but placeholders of different types, so calls with different arguments that read alike (1 and \"1\") would share an entry: change the literal text of one template.");
+        yield return Case<IInvalidatesThroughAnObject>("IInvalidatesThroughAnObject.Forget(object) [Invalidates(\"product:{id}\")] and IInvalidatesThroughAnObject.Get(int) [Cached(\"product:{id}\")] have keys of the same shape \"product:{}\", but their placeholders are declared object and int: a value whose declared type does not fix its type renders with it ((System.Int32)5, not 5), so the invalidation never deletes what the read stores: declare the placeholders of the invalidation with the read's types.");
+        yield return Case<ILiteralMeetsAString>("ILiteralMeetsAString.GetBySku(string) (\"product:{sku}\") and ILiteralMeetsAString.GetFeatured() (\"product:featured\") can render the same key, product:featured, so a call of one would be answered with what the other stored: change the literal text of one template.");
+        yield return Case<ILiteralMeetsANumber>("ILiteralMeetsANumber.Page(int) (\"page:{number}\") and ILiteralMeetsANumber.FirstPageSize() (\"page:1\") can render the same key, page:1, so a call of one would be answered with what the other stored: change the literal text of one template.");
+        yield return Case<ILiteralMeetsAnArray>("ILiteralMeetsAnArray.Items(int[]) (\"items:{ids}\") and ILiteralMeetsAnArray.Lucky() (\"items:[7]\") can render the same key, items:[7], so a call of one would be answered with what the other stored: change the literal text of one template.");
         yield return Case<IObjectResult>("IObjectResult.Get(): [Cached] cannot store the result: its result type contains object, which is read back from JSON as a JsonElement rather than the value that was stored: return a concrete type, or remove [Cached].");
         yield return Case<IInterfaceResult>("IInterfaceResult.Get(int): [Cached] cannot store the result: its result type contains IShape, which cannot be read back from JSON as the object that was stored: return a concrete type, or declare its implementations with [JsonDerivedType], or remove [Cached].");
         yield return Case<IExpressionArgument>("IExpressionArgument.Find(Expression<Func<Product, bool>>): [Cached] builds its default key from every argument, but parameter 'filter' cannot be part of a key: Expression<Func<Product, bool>> is an expression tree, whose code and captured values a key cannot compare. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
@@ -41,6 +45,7 @@ public sealed class ValidationTests
         yield return Case<IStreamArgument>("IStreamArgument.Hash(Stream): [Cached] builds its default key from every argument, but parameter 'content' cannot be part of a key: Stream is a stream, which a key could only read by consuming it. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
         yield return Case<ITaskArgument>("ITaskArgument.Forget(Task<int>): [Invalidates] key template \"pending:{pending}\" names {pending}, which cannot be part of a key: Task<int> is a task, whose result is not known when the key is made. Name a property of it that identifies the call instead, or remove the placeholder.");
         yield return Case<IAsyncStreamArgument>("IAsyncStreamArgument.Count(IAsyncEnumerable<int>): [Cached] builds its default key from every argument, but parameter 'values' cannot be part of a key: IAsyncEnumerable<int> is an asynchronous sequence, which a key could only read by consuming it. Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
+        yield return Case<INamedObjectsArgument>("INamedObjectsArgument.Find(NamedObjectCollection): [Cached] builds its default key from every argument, but parameter 'values' cannot be part of a key: NamedObjectCollection is a NameObjectCollectionBase other than a NameValueCollection, whose values a key cannot read (it enumerates only their names). Mark the parameter [CacheKeyIgnore] if the result does not depend on it; otherwise give [Cached] a key template that names what the result depends on.");
         yield return Case<IIgnoredParameterInTemplate>("IIgnoredParameterInTemplate.Find(string): [Cached] key template \"find:{term}\" names {term}, but parameter 'term' is marked [CacheKeyIgnore]: remove the placeholder, or the attribute.");
         yield return Case<IKeyedBy<int>>("IKeyedBy<int>.Get(int): [Cached] key template \"get:{id}\" does not name the type parameter TKey of IKeyedBy<TKey>, so calls through IKeyedBy<TKey> with different TKey would share a key: add {TKey} to the template.");
         yield return Case<INegativeEarlyRefreshBeta>("INegativeEarlyRefreshBeta.Get(): [Cached] has EarlyRefreshBeta = -1: set it between 0 (no early refresh) and 100, or leave it unset for CacheAsideOptions.EarlyRefreshBeta (1).");
@@ -68,6 +73,87 @@ public sealed class ValidationTests
         {
             "ProductStore: EnableCacheAside() can only put a proxy in front of interfaces, but the registration also exposes the class ProductStore: expose only interfaces such as .As<IProductRepository>(), without .AsSelf() or .As<ProductStore>().",
         }));
+    }
+
+    private static IEnumerable<TestCaseData> AttributesOnTheClass()
+    {
+        yield return new TestCaseData(new Action<ContainerBuilder>(b => b.RegisterType<AttributedOnTheClass>().As<IAttributedOnTheClass>().EnableCacheAside())).SetArgDisplayNames("RegisterType");
+        yield return new TestCaseData(new Action<ContainerBuilder>(b => b.RegisterInstance(new AttributedOnTheClass()).As<IAttributedOnTheClass>().EnableCacheAside())).SetArgDisplayNames("RegisterInstance");
+    }
+
+    [TestCaseSource(nameof(AttributesOnTheClass))]
+    public void CacheAttributesOnTheClass_AreReported_WithTheInterfaceMethodToMoveThemTo(Action<ContainerBuilder> register)
+    {
+        var problems = BuildExpectingProblems(register);
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "AttributedOnTheClass.Get(int): [Cached] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: move it to IAttributedOnTheClass.Get(int).",
+            "AttributedOnTheClass.Save(int): [Invalidates] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: move it to IAttributedOnTheClass.Save(int).",
+            "AttributedOnTheClass.Helper(int): [Cached] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: declare the method on an interface the registration exposes and put [Cached] there, or remove it.",
+        }));
+    }
+
+    [Test]
+    public void CacheAttributeOnAnOpenGenericClass_IsReported()
+    {
+        var problems = BuildExpectingProblems(b => b.RegisterGeneric(typeof(AttributedOnTheGenericClass<>)).As(typeof(IAttributedOnTheGenericClass<>)).EnableCacheAside());
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "AttributedOnTheGenericClass<T>.Get(int): [Cached] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: move it to IAttributedOnTheGenericClass<T>.Get(int).",
+        }));
+    }
+
+    [Test]
+    public void GeneratedProxyInstance_WhoseMethodsCarryTheInterfacesAttributes_Builds()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        builder.RegisterInstance(StandIn.For<IProductRepository>()).As<IProductRepository>().EnableCacheAside();
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<IProductRepository>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void Invalidation_WhosePlaceholdersRenderAsTheReadsDo_Builds()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        RegisterProxyFor(builder, typeof(IInvalidatesAlike));
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<IInvalidatesAlike>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void TemplatesWhoseLiteralsNoValueRenders_Build()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        RegisterProxyFor(builder, typeof(ILiteralsApartFromValues));
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<ILiteralsApartFromValues>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void LiteralThatAnotherRegistrationsValueRenders_IsReported()
+    {
+        var problems = BuildExpectingProblems(builder =>
+        {
+            builder.Register(_ => StandIn.For<IProductRepository>()).As<IProductRepository>().EnableCacheAside();
+            builder.Register(_ => StandIn.For<IFeaturedProduct>()).As<IFeaturedProduct>().EnableCacheAside();
+        });
+
+        Assert.That(problems, Has.Some.StartWith("IProductRepository.GetById(int) (\"product:{id}\") and IFeaturedProduct.Get() (\"product:7\") can render the same key, product:7,"));
     }
 
     [Test]

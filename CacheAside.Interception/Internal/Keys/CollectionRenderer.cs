@@ -5,25 +5,36 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <summary>
 /// A collection (it implements <see cref="ICollection"/>, <see cref="ICollection{T}"/> or
 /// <see cref="IReadOnlyCollection{T}"/>, so enumerating it reads it without consuming it): <c>[element,…]</c> in
-/// enumeration order. Fields that a type outside the framework adds to it follow the elements:
-/// <c>[[element,…],field,…]</c>, so a list that also carries a page number keeps the page in its key.
+/// enumeration order. What its elements do not carry follows them (see <see cref="StateFields.BesideElements"/>):
+/// <c>[[element,…],field,…]</c>, so a list that also carries a page number keeps the page in its key, and a group
+/// its key. A collection whose enumeration shows only part of what it holds is read through its contents instead
+/// (a <see cref="System.Collections.Specialized.NameValueCollection"/> enumerates only its names).
 /// Equal sets or dictionaries enumerated in another order get another key: a lost hit, never a wrong answer.
 /// </summary>
 /// <typeparam name="TElement">The element type the collection enumerates (<see langword="object"/> when it has none or several).</typeparam>
 internal sealed class CollectionRenderer<TElement> : ValueRenderer
 {
     private readonly KeySlot _element = new(typeof(TElement));
-    private readonly (System.Reflection.FieldInfo Field, string Name, KeySlot Slot)[] _own;
-    private Action<object, KeyWriter>? _writeOwn;
+    private readonly Func<object, IEnumerable<TElement>>? _contents;
+    private readonly (System.Reflection.MemberInfo Member, string Name, KeySlot Slot)[] _beside;
+    private Action<object, KeyWriter>? _writeBeside;
 
     public CollectionRenderer(Type type)
         : base(type)
     {
-        _own = StateFields.Of(type, ownOnly: true);
+        _beside = StateFields.BesideElements(type);
+    }
+
+    /// <param name="type">The collection type.</param>
+    /// <param name="contents">Reads what a collection of <paramref name="type"/> holds, as elements, in place of its enumeration.</param>
+    public CollectionRenderer(Type type, Func<object, IEnumerable<TElement>> contents)
+        : this(type)
+    {
+        _contents = contents;
     }
 
     public override IEnumerable<(string Name, KeySlot Slot)> Members =>
-        _own.Select(f => (f.Name, f.Slot)).Prepend(("[]", _element));
+        _beside.Select(f => (f.Name, f.Slot)).Prepend(("[]", _element));
 
     public override void Write(KeyWriter writer, object value)
     {
@@ -34,13 +45,14 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         }
 
         writer.Open(identity, Type);
-        if (_own.Length > 0)
+        if (_beside.Length > 0)
         {
             writer.Builder.Append(KeyText.CompositeOpen);
         }
 
         var first = true;
-        if (value is List<TElement> list)
+        var elements = _contents is null ? value : _contents(value);
+        if (elements is List<TElement> list)
         {
             // The common case, enumerated without boxing its enumerator.
             foreach (var element in list)
@@ -49,7 +61,7 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
                 writer.Write(element, _element);
             }
         }
-        else if (value is IEnumerable<TElement> typed)
+        else if (elements is IEnumerable<TElement> typed)
         {
             foreach (var element in typed)
             {
@@ -59,18 +71,18 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         }
         else
         {
-            foreach (var element in (IEnumerable)value)
+            foreach (var element in (IEnumerable)elements)
             {
                 Separate(writer, ref first);
                 _element.Write(writer, element);
             }
         }
 
-        if (_own.Length > 0)
+        if (_beside.Length > 0)
         {
             writer.Builder.Append(KeyText.CompositeClose);
             writer.Comma();
-            (_writeOwn ??= StateFields.Compile<object>(Type, _own))(value, writer);
+            (_writeBeside ??= StateFields.Compile<object>(Type, _beside))(value, writer);
         }
 
         writer.Close();

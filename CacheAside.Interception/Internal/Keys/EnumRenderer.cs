@@ -1,23 +1,42 @@
+using System.Globalization;
+
 namespace CacheAside.Interception.Internal.Keys;
 
 /// <summary>
-/// An enum member by name (<c>Red</c>, <c>Read\, Write</c> for flags), or its number when it has none: the text
-/// <see cref="Enum.Parse(Type, string)"/> reads back, so different values never share it.
+/// An enum member by name (<c>Red</c>, <c>Read\, Write</c> for flags), or its number in the invariant culture when it
+/// has none: the text <see cref="Enum.Parse(Type, string)"/> reads back, so different values never share it.
 /// </summary>
 /// <typeparam name="T">The enum type.</typeparam>
 internal sealed class EnumRenderer<T> : ValueRenderer<T>
     where T : struct, Enum
 {
+    private static readonly Type s_underlying = Enum.GetUnderlyingType(typeof(T));
+
     public override void WriteTyped(KeyWriter writer, T value)
     {
-        Span<char> buffer = stackalloc char[128];
-        if (Enum.TryFormat(value, buffer, out var written))
+        Span<char> name = stackalloc char[128];
+        Span<char> number = stackalloc char[32];
+        if (Enum.TryFormat(value, name, out var nameLength) && Enum.TryFormat(value, number, out var numberLength, "D"))
         {
-            KeyText.AppendValue(writer.Builder, buffer[..written]);
+            WriteNameOrNumber(writer, value, name[..nameLength], number[..numberLength]);
         }
         else
         {
-            KeyText.AppendValue(writer.Builder, value.ToString());
+            WriteNameOrNumber(writer, value, value.ToString(), value.ToString("D"));
+        }
+    }
+
+    // Without a name, an enum formats its number in the current culture (its minus sign too): the text is then
+    // the same as its "D" text, and the number is written again, invariantly.
+    private static void WriteNameOrNumber(KeyWriter writer, T value, ReadOnlySpan<char> name, ReadOnlySpan<char> number)
+    {
+        if (name.SequenceEqual(number))
+        {
+            KeyText.AppendValue(writer.Builder, Convert.ToString(Convert.ChangeType(value, s_underlying, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            KeyText.AppendValue(writer.Builder, name);
         }
     }
 }

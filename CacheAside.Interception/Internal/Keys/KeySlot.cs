@@ -31,6 +31,17 @@ internal sealed class KeySlot
 
     public Type Declared { get; }
 
+    /// <summary>
+    /// Tells whether every value a slot declared <paramref name="declared"/> holds is of exactly that type (a struct,
+    /// a sealed class, an array of such), so its values always render bare; in any other slot, a value of another
+    /// type than declared renders with its type tag.
+    /// </summary>
+    public static bool FixesRuntimeType(Type declared)
+    {
+        var exact = Nullable.GetUnderlyingType(declared) ?? declared;
+        return exact == typeof(Type) || exact.IsValueType || (exact.IsArray ? FixesRuntimeType(exact.GetElementType()!) : exact.IsSealed);
+    }
+
     /// <summary>Gets the renderer of the declared type (resolved on first use, so recursive types can point at themselves).</summary>
     public ValueRenderer Renderer => _renderer ??= ValueRenderers.For(Declared);
 

@@ -35,6 +35,9 @@ internal sealed class KeyTemplate : KeyRenderer
 
     public override IReadOnlyList<int> Parameters => _parameters;
 
+    /// <summary>Gets every body the template can render, for build-time checks.</summary>
+    public KeyLanguage Language => KeyLanguage.Sequence(_segments.Select(s => s.Language).ToArray());
+
     public override void Render(KeyWriter writer, object?[] arguments)
     {
         foreach (var segment in _segments)
@@ -47,12 +50,23 @@ internal sealed class KeyTemplate : KeyRenderer
 
     internal abstract class Segment
     {
+        /// <summary>Gets every text the segment can render.</summary>
+        public abstract KeyLanguage Language { get; }
+
         public abstract void Render(KeyWriter writer, object?[] arguments);
     }
 
     /// <summary>Literal text, already escaped for a key body.</summary>
     internal sealed class Literal(string rendered) : Segment
     {
+        /// <summary>
+        /// Gets a value indicating whether the text is the name of a type parameter not yet closed (a generic method or
+        /// interface validated before it is closed): it then stands for the name of any type.
+        /// </summary>
+        public bool StandsForAnyType { get; init; }
+
+        public override KeyLanguage Language => StandsForAnyType ? ValueForms.TypeName : KeyLanguage.Text(rendered);
+
         public override void Render(KeyWriter writer, object?[] arguments) => writer.Builder.Append(rendered);
     }
 
@@ -64,6 +78,8 @@ internal sealed class KeyTemplate : KeyRenderer
         public bool IsWhole => path.Length == 0;
 
         public Type Declared => slot.Declared;
+
+        public override KeyLanguage Language => ValueForms.Of(slot.Declared, canBeNull: !IsWhole);
 
         public override void Render(KeyWriter writer, object?[] arguments)
         {

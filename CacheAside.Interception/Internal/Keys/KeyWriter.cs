@@ -64,7 +64,8 @@ internal sealed class KeyWriter
         {
             if (ReferenceEquals(_open[i], composite))
             {
-                Builder.Append(KeyText.BackReference).Append(_open.Count - i);
+                Builder.Append(KeyText.BackReference);
+                KeyText.AppendFormatted(Builder, _open.Count - i, null);
                 return true;
             }
         }

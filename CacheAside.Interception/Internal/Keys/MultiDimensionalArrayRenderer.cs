@@ -33,7 +33,9 @@ internal sealed class MultiDimensionalArrayRenderer : ValueRenderer
                 writer.Comma();
             }
 
-            writer.Builder.Append(array.GetLowerBound(dimension)).Append(KeyText.ItemSeparator).Append(array.GetLength(dimension));
+            KeyText.AppendFormatted(writer.Builder, array.GetLowerBound(dimension), null);
+            writer.Comma();
+            KeyText.AppendFormatted(writer.Builder, array.GetLength(dimension), null);
         }
 
         writer.Builder.Append(KeyText.CompositeClose);

@@ -8,12 +8,12 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <typeparam name="T">The type rendered.</typeparam>
 internal sealed class ObjectRenderer<T> : ValueRenderer<T>
 {
-    private readonly (System.Reflection.FieldInfo Field, string Name, KeySlot Slot)[] _fields;
+    private readonly (System.Reflection.MemberInfo Member, string Name, KeySlot Slot)[] _fields;
     private Action<T, KeyWriter>? _write;
 
     public ObjectRenderer()
     {
-        _fields = StateFields.Of(typeof(T), ownOnly: false);
+        _fields = StateFields.Of(typeof(T));
     }
 
     public override IEnumerable<(string Name, KeySlot Slot)> Members => _fields.Select(f => (f.Name, f.Slot));

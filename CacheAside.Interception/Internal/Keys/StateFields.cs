@@ -15,46 +15,55 @@ internal static class StateFields
     private static readonly MethodInfo s_comma = typeof(KeyWriter).GetMethod(nameof(KeyWriter.Comma))!;
     private static readonly MethodInfo s_refuse = typeof(StateFields).GetMethod(nameof(Refuse), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    /// <summary>The fields of <paramref name="type"/>; with <paramref name="ownOnly"/>, only those declared outside the framework.</summary>
-    public static (FieldInfo Field, string Name, KeySlot Slot)[] Of(Type type, bool ownOnly)
+    /// <summary>Every instance field of <paramref name="type"/> and of its base types.</summary>
+    public static (MemberInfo Member, string Name, KeySlot Slot)[] Of(Type type) => Fields(type, static _ => true);
+
+    /// <summary>
+    /// The state of the collection <paramref name="type"/> that its elements do not carry: the fields of its types
+    /// outside the framework, and of its framework types too when the first of them is no collection (a list of
+    /// your own on a framework class that holds other state); then what a framework collection keeps beside its
+    /// elements — the <see cref="IGrouping{TKey, TElement}.Key"/> of a group.
+    /// </summary>
+    public static (MemberInfo Member, string Name, KeySlot Slot)[] BesideElements(Type type)
     {
-        var chain = new List<Type>();
-        for (var current = type; current is not null && current != typeof(object) && current != typeof(ValueType); current = current.BaseType)
+        // The framework's part of a chain is its end. When that part starts with a collection, all of it is how
+        // the collection keeps its elements: hash buckets, counts, comparers, which its enumeration already reads.
+        var framework = type;
+        while (framework is not null && !ValueRenderers.IsFramework(framework))
         {
-            if (!ownOnly || !ValueRenderers.IsFramework(current))
-            {
-                chain.Add(current);
-            }
+            framework = framework.BaseType;
         }
 
-        chain.Reverse();
-        return chain
-            .SelectMany(t => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                .OrderBy(f => f.Name, StringComparer.Ordinal))
-            .Where(f => !KeyTemplateParser.IsCancellationToken(f.FieldType))
-            .Select(f => (f, NameOf(f), SlotOf(f)))
-            .ToArray();
+        var implementsElements = framework is not null && ValueRenderers.IsCollection(framework);
+        var fields = Fields(type, t => !(implementsElements && ValueRenderers.IsFramework(t)));
+        if (ValueRenderers.IsFramework(type) && GroupingKey(type) is { } key)
+        {
+            fields = [.. fields, (key, key.Name, new KeySlot(key.PropertyType))];
+        }
+
+        return fields;
     }
 
     /// <summary>
     /// Compiles a writer of <paramref name="fields"/>, separated by commas, for an instance passed as
     /// <typeparamref name="TInstance"/> (the type itself, or <see langword="object"/> to be cast).
     /// </summary>
-    public static Action<TInstance, KeyWriter> Compile<TInstance>(Type type, (FieldInfo Field, string Name, KeySlot Slot)[] fields)
+    public static Action<TInstance, KeyWriter> Compile<TInstance>(Type type, (MemberInfo Member, string Name, KeySlot Slot)[] fields)
     {
         var instance = Expression.Parameter(typeof(TInstance), "instance");
         var writer = Expression.Parameter(typeof(KeyWriter), "writer");
         Expression typed = typeof(TInstance) == type ? instance : Expression.Convert(instance, type);
         var body = new List<Expression>();
-        foreach (var (field, _, slot) in fields)
+        foreach (var (member, _, slot) in fields)
         {
             if (body.Count > 0)
             {
                 body.Add(Expression.Call(writer, s_comma));
             }
 
-            body.Add(CanRead(field.FieldType)
-                ? Expression.Call(writer, s_write.MakeGenericMethod(field.FieldType), Expression.Field(typed, field), Expression.Constant(slot))
+            var memberType = member is FieldInfo field ? field.FieldType : ((PropertyInfo)member).PropertyType;
+            body.Add(CanRead(memberType)
+                ? Expression.Call(writer, s_write.MakeGenericMethod(memberType), Expression.MakeMemberAccess(typed, member), Expression.Constant(slot))
                 : Expression.Call(s_refuse, writer, Expression.Constant(slot)));
         }
 
@@ -65,6 +74,31 @@ internal static class StateFields
 
         return Expression.Lambda<Action<TInstance, KeyWriter>>(Expression.Block(body), instance, writer).Compile();
     }
+
+    private static (MemberInfo Member, string Name, KeySlot Slot)[] Fields(Type type, Func<Type, bool> include)
+    {
+        var chain = new List<Type>();
+        for (var current = type; current is not null && current != typeof(object) && current != typeof(ValueType); current = current.BaseType)
+        {
+            if (include(current))
+            {
+                chain.Add(current);
+            }
+        }
+
+        chain.Reverse();
+        return chain
+            .SelectMany(t => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .OrderBy(f => f.Name, StringComparer.Ordinal))
+            .Where(f => !KeyTemplateParser.IsCancellationToken(f.FieldType))
+            .Select(f => ((MemberInfo)f, NameOf(f), SlotOf(f)))
+            .ToArray();
+    }
+
+    /// <summary>The <see cref="IGrouping{TKey, TElement}.Key"/> property <paramref name="type"/> implements, if it is a group.</summary>
+    private static PropertyInfo? GroupingKey(Type type) => type.GetInterfaces()
+        .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IGrouping<,>))
+        ?.GetProperty(nameof(IGrouping<int, int>.Key));
 
     /// <summary>The name messages use: a backing field by its property's name.</summary>
     private static string NameOf(FieldInfo field)

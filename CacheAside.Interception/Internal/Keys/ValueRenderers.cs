@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections.Specialized;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -13,7 +14,7 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <list type="number">
 /// <item>framework values with a lossless invariant text (strings, numbers, dates, <see cref="Guid"/>, enums, <see cref="Type"/>, <see cref="Uri"/>, <see cref="Version"/>…);</item>
 /// <item>types no key can stand for (delegates, expressions, streams, tasks, async streams, queries, handles): refused;</item>
-/// <item>arrays and collections, element by element;</item>
+/// <item>arrays and collections, element by element, with what their elements do not carry (a <see cref="NameValueCollection"/> by its names and all their values);</item>
 /// <item>everything else, from all of its instance fields.</item>
 /// </list>
 /// </summary>
@@ -58,7 +59,8 @@ internal static class ValueRenderers
         [typeof(Uri)] = new UriRenderer(),
     };
 
-    // Public key tokens of the assemblies Microsoft ships: their collections hold nothing beyond their elements.
+    // Public key tokens of the assemblies Microsoft ships: their collections keep their state in what they enumerate,
+    // but for the few that StateFields.BesideElements and NameValueEntries read more of.
     private static readonly HashSet<string> s_frameworkTokens = new(StringComparer.OrdinalIgnoreCase)
     {
         "b77a5c561934e089", "7cec85d7bea7798e", "b03f5f7f11d50a3a", "31bf3856ad364e35", "cc7b13ffcd2ddd51", "adb9793829ddae60",
@@ -122,6 +124,11 @@ internal static class ValueRenderers
         if (typeof(IQueryable).IsAssignableFrom(type))
         {
             return "a query, which a key could only read by running it";
+        }
+
+        if (typeof(NameObjectCollectionBase).IsAssignableFrom(type) && !typeof(NameValueCollection).IsAssignableFrom(type))
+        {
+            return "a NameObjectCollectionBase other than a NameValueCollection, whose values a key cannot read (it enumerates only their names)";
         }
 
         if (type == typeof(CancellationToken) || type == typeof(CancellationTokenSource))
@@ -189,12 +196,27 @@ internal static class ValueRenderers
             return new MultiDimensionalArrayRenderer(type);
         }
 
+        if (typeof(NameValueCollection).IsAssignableFrom(type))
+        {
+            return new CollectionRenderer<KeyValuePair<string?, string[]?>>(type, NameValueEntries);
+        }
+
         if (IsCollection(type))
         {
             return Instantiate(typeof(CollectionRenderer<>), ElementType(type), type);
         }
 
         return Instantiate(typeof(ObjectRenderer<>), type);
+    }
+
+    /// <summary>Each name of a <see cref="NameValueCollection"/> (which enumerates only its names) with all its values, in order.</summary>
+    private static IEnumerable<KeyValuePair<string?, string[]?>> NameValueEntries(object value)
+    {
+        var collection = (NameValueCollection)value;
+        for (var i = 0; i < collection.Count; i++)
+        {
+            yield return new(collection.GetKey(i), collection.GetValues(i));
+        }
     }
 
     /// <summary>

@@ -43,6 +43,52 @@ internal static class MethodSpecBuilder
         return local.Count == 0 ? spec : null;
     }
 
+    /// <summary>
+    /// Reports every cache attribute on a method of <paramref name="implementation"/>: the proxy implements the
+    /// interfaces, so it reads attributes from their methods only, and one on the class would be ignored.
+    /// </summary>
+    /// <param name="implementation">The class a registration activates; for an open generic registration, its definition.</param>
+    /// <param name="services">The interfaces the registration exposes (generic definitions for an open generic one).</param>
+    /// <param name="problems">Where problems go.</param>
+    public static void ValidateImplementation(Type implementation, IReadOnlyCollection<Type> services, List<string> problems)
+    {
+        // A delegate registration names no class; a class Castle generated copies the interface's attributes.
+        if (implementation.IsInterface || Castle.DynamicProxy.ProxyUtil.IsProxyType(implementation))
+        {
+            return;
+        }
+
+        var exposed = new Dictionary<MethodInfo, MethodInfo>();
+        foreach (var contract in implementation.GetInterfaces().Where(i => services.Contains(i.IsGenericType ? i.GetGenericTypeDefinition() : i) || services.Contains(i)))
+        {
+            var map = implementation.GetInterfaceMap(contract);
+            for (var i = 0; i < map.TargetMethods.Length; i++)
+            {
+                exposed.TryAdd(map.TargetMethods[i], map.InterfaceMethods[i]);
+            }
+        }
+
+        for (var type = implementation; type is not null && type != typeof(object); type = type.BaseType)
+        {
+            var methods = type.GetMethods(BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic);
+            foreach (var method in methods.OrderBy(m => m.MetadataToken))
+            {
+                var attribute = method.IsDefined(typeof(CachedAttribute), inherit: false) ? "[Cached]"
+                    : method.IsDefined(typeof(InvalidatesAttribute), inherit: false) ? "[Invalidates]"
+                    : null;
+                if (attribute is null)
+                {
+                    continue;
+                }
+
+                var fix = exposed.TryGetValue(method, out var contract)
+                    ? $"move it to {TypeNames.Display(contract)}"
+                    : $"declare the method on an interface the registration exposes and put {attribute} there, or remove it";
+                problems.Add($"{TypeNames.Display(method)}: {attribute} is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: {fix}.");
+            }
+        }
+    }
+
     private static MethodSpec? Conflict(List<string> problems)
     {
         problems.Add("has both [Cached] and [Invalidates]: a method either reads through the cache or invalidates it after a write; remove one of them.");
