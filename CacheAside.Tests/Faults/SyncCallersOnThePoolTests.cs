@@ -49,6 +49,46 @@ public sealed class SyncCallersOnThePoolTests
         Assert.That(frozen.Slowest, Is.LessThan(TimeSpan.FromSeconds(1)), "each call waited at most the budget (50 ms) plus scheduling on a busy machine");
     }
 
+    [Test]
+    public void WithEveryPoolThreadBusy_SynchronousMissesStore_AndSynchronousWritesInvalidate()
+    {
+        using var server = RedisServer.Start();
+        var store = new ProductStore();
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, server.Endpoint);
+        harness.Service.GetById(1);
+        harness.Service.Update(store.GetById(1)!);
+        harness.Observer.Clear();
+
+        // Every pool thread, and the ones the pool adds meanwhile, is kept busy; the calls run on a thread of their own.
+        using var release = new ManualResetEventSlim();
+        for (var i = 0; i < 500; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static r => ((ManualResetEventSlim)r!).Wait(TimeSpan.FromSeconds(30)), release);
+        }
+
+        var outcomes = new List<CacheOutcome>();
+        try
+        {
+            var caller = new Thread(() =>
+            {
+                harness.Service.GetById(2);
+                outcomes.Add(harness.Observer.Last.Outcome);
+                harness.Service.GetById(2);
+                outcomes.Add(harness.Observer.Last.Outcome);
+                harness.Service.Update(store.GetById(2)!);
+                outcomes.Add(harness.Observer.Last.Outcome);
+            });
+            caller.Start();
+            Assert.That(caller.Join(TimeSpan.FromSeconds(20)), Is.True);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        Assert.That(outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit, CacheOutcome.Invalidated }), "the lease steps, the store and the invalidation are released by the connection's own reader thread, as a GET is, without the pool");
+    }
+
     /// <summary>Runs <see cref="Requests"/> chains of synchronous calls as pool work items, each call a request.</summary>
     private static Measured Run(IProductRepository repository, TimeSpan duration)
     {

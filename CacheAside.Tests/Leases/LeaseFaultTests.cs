@@ -13,6 +13,41 @@ namespace CacheAside.Tests.Leases;
 /// </summary>
 public sealed class LeaseFaultTests
 {
+    [TestCase(ReadShape.Task)]
+    [TestCase(ReadShape.Sync)]
+    public async Task AServerThatForgotTheScripts_IsSentThemAgain_AndLeasesWorkOn(ReadShape shape)
+    {
+        using var server = RedisServer.Start();
+        using var admin = await ConnectionMultiplexer.ConnectAsync(server.Endpoint + ",allowAdmin=true");
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        source.Commit(2, "v1");
+        using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(source, server.Endpoint, o => o.RedisTimeout = TimeSpan.FromSeconds(1));
+        await harness.Service.Read(shape, 1);
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Miss));
+
+        // What a restart or a failover to a replica that never ran them does: the scripts are unknown by their SHA1.
+        await admin.GetServer(server.Endpoint).ScriptFlushAsync();
+        await harness.Service.Read(shape, 2);
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Miss));
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.None), "the lease step and the store ran");
+        await harness.Service.Read(shape, 2);
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+
+        await admin.GetServer(server.Endpoint).ScriptFlushAsync();
+        if (shape == ReadShape.Sync)
+        {
+            harness.Service.Set(2, "v2");
+        }
+        else
+        {
+            await harness.Service.SetAsync(2, "v2");
+        }
+
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated));
+        Assert.That(await harness.Service.Read(shape, 2), Is.EqualTo("v2"));
+    }
+
     [Test]
     public async Task LeaseOfAHolderThatDied_ExpiresOnItsOwn_AndTheNextMissLoads()
     {

@@ -1,3 +1,8 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace CacheAside.Interception.Internal.Redis;
 
 /// <summary>
@@ -8,11 +13,13 @@ namespace CacheAside.Interception.Internal.Redis;
 /// A lease is a hash at <c>&lt;value key&gt;:lease</c>: field <c>t</c> holds the holder's token, field
 /// <c>w</c> is set once another caller waits for the holder, so a store or release publishes a
 /// notification only when someone listens. The notification's message is the value key.
-/// StackExchange.Redis sends these by SHA (<c>EVALSHA</c>) and falls back to <c>EVAL</c> when a server
-/// does not know one yet, as after a failover.
+/// They are sent by SHA1 (<c>EVALSHA</c>), and by their text (<c>EVAL</c>) when a server does not know one
+/// yet, as after a restart or a failover (see <see cref="RedisStore"/>).
 /// </remarks>
 internal static class LeaseScripts
 {
+    private static readonly ConcurrentDictionary<string, byte[]> s_sha1 = new(StringComparer.Ordinal);
+
     /// <summary>A reply of <see cref="Acquire"/>: the value is there (returned second).</summary>
     public const long FoundValue = 1;
 
@@ -112,4 +119,8 @@ internal static class LeaseScripts
         end
         return 1
         """;
+
+    /// <summary>The SHA1 of <paramref name="script"/>, by which Redis knows a script it has run.</summary>
+    [SuppressMessage("Security", "CA5350:Do not use weak cryptographic algorithms", Justification = "Redis names scripts by their SHA1; nothing is protected by it.")]
+    public static byte[] Sha1Of(string script) => s_sha1.GetOrAdd(script, static s => SHA1.HashData(Encoding.UTF8.GetBytes(s)));
 }

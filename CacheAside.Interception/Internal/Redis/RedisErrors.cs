@@ -68,6 +68,10 @@ internal static class RedisErrors
         _ => false,
     };
 
+    /// <summary>Whether a script's reply says the server does not know it by its SHA1 (<c>NOSCRIPT</c>): it is then sent by its text.</summary>
+    public static bool IsNoScript(in RedisReply reply) =>
+        reply.Status == ReplyStatus.Refused && reply.Error is RedisServerException server && server.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
+
     /// <summary>A short description that names no key: what kind of failure, never the raw message.</summary>
     public static string Describe(Exception error) => error switch
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using StackExchange.Redis;
 
@@ -33,6 +34,7 @@ internal sealed partial class RedisStore : IDisposable
     private readonly BudgetClock _clock;
     private readonly int _coalesceAbove;
     private readonly TimeSpan _budget;
+    private readonly ConcurrentDictionary<string, bool> _scriptsRun = new(StringComparer.Ordinal);
 
     public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time, TimeSpan budget, int coalesceAbove)
     {
@@ -68,9 +70,12 @@ internal sealed partial class RedisStore : IDisposable
     public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>
         Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl))), sync, budget);
 
-    /// <summary>Runs one of CacheAside's Lua scripts on the keys of one hash slot.</summary>
-    public ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget) =>
-        Complete(SendScript(script, keys, values), sync, budget);
+    /// <summary>Runs one of CacheAside's Lua scripts on the keys of one hash slot (see <see cref="SendScript"/>).</summary>
+    public ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
+    {
+        var byText = !_scriptsRun.ContainsKey(script);
+        return ScriptAnsweredAsync(SendScript(script, keys, values, byText), byText, script, keys, values, sync, budget);
+    }
 
     /// <summary>
     /// Runs <paramref name="script"/> once per hash slot of <paramref name="keys"/>, with that slot's keys
@@ -86,16 +91,17 @@ internal sealed partial class RedisStore : IDisposable
             return await ScriptAsync(script, groups[0], values, sync, budget).ConfigureAwait(false);
         }
 
+        var byText = !_scriptsRun.ContainsKey(script);
         var sent = new Sent<RedisResult>[groups.Count];
         for (var i = 0; i < groups.Count; i++)
         {
-            sent[i] = SendScript(script, groups[i], values);
+            sent[i] = SendScript(script, groups[i], values, byText);
         }
 
         var worst = default(RedisReply);
         for (var i = 0; i < sent.Length; i++)
         {
-            var reply = await Complete(sent[i], sync, budget).ConfigureAwait(false);
+            var reply = await ScriptAnsweredAsync(sent[i], byText, script, groups[i], values, sync, budget).ConfigureAwait(false);
             if (i == 0 || Rank(reply.Status) > Rank(worst.Status))
             {
                 worst = reply;
@@ -136,8 +142,41 @@ internal sealed partial class RedisStore : IDisposable
     /// <summary>A time to live as Redis takes it: whole milliseconds, never rounded down to zero.</summary>
     public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 
-    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values) =>
-        Send(static (db, s) => db.ScriptEvaluateAsync(s.script, s.keys, s.values), _writes, (script, keys, values));
+    /// <summary>
+    /// The reply of a script sent by <see cref="SendScript"/>: sent by SHA1 to a server that did not know it
+    /// (a restart, a failover, another node of a cluster), it is sent again by its text; once Redis has run it
+    /// from its text, this store sends it by SHA1.
+    /// </summary>
+    private async ValueTask<RedisReply> ScriptAnsweredAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
+    {
+        var reply = await Complete(sent, sync, budget).ConfigureAwait(false);
+        if (!byText && RedisErrors.IsNoScript(reply))
+        {
+            byText = true;
+            reply = await Complete(SendScript(script, keys, values, byText: true), sync, budget).ConfigureAwait(false);
+        }
+
+        if (byText && reply.Status is ReplyStatus.Ok or ReplyStatus.Refused)
+        {
+            _scriptsRun.TryAdd(script, true);
+        }
+
+        return reply;
+    }
+
+    /// <summary>
+    /// Sends a script by its SHA1 (<c>EVALSHA</c>), or <paramref name="byText"/> (<c>EVAL</c>), which also makes the
+    /// server know it. Neither goes through StackExchange.Redis's <c>ScriptEvaluateAsync(string)</c>, an async
+    /// method whose task completes on the thread pool: these tasks are completed by the connection's reader
+    /// itself, so a synchronous caller waiting for one needs no pool thread.
+    /// </summary>
+    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, bool byText) =>
+        Send(
+            static (db, s) => s.byText
+                ? db.ExecuteAsync("EVAL", [s.script, s.keys.Length, .. s.keys.Cast<object>(), .. s.values.Cast<object>()])
+                : db.ScriptEvaluateAsync(LeaseScripts.Sha1Of(s.script), s.keys, s.values),
+            _writes,
+            (script, keys, values, byText));
 
     /// <summary>Issues one command whose budget begins now; see the overload.</summary>
     private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state) =>
