@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Autofac;
 using CacheAside.Interception;
 using CacheAside.Interception.Internal.Engine;
@@ -15,6 +16,50 @@ namespace CacheAside.Tests.Faults;
 public sealed class CircuitBreakerTests
 {
     private static readonly TimeSpan s_breakDuration = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public void AMetricsListenerThatThrowsOnStateChanges_NeitherFailsACallerNorStopsTheBreaker()
+    {
+        using var server = RedisServer.Start();
+        var options = ConfigurationOptions.Parse(server.Endpoint);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        using var connection = ConnectionMultiplexer.Connect(options);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new ProductStore();
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, o =>
+        {
+            o.TimeProvider = clock;
+            o.CircuitBreakerMinimumThroughput = 4;
+            o.CircuitBreakerBreakDuration = s_breakDuration;
+        }, connection);
+        using var broken = new MeterListener();
+        broken.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == CacheAsideDiagnostics.MeterName && instrument.Name == CacheAsideDiagnostics.CircuitStateChanges)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        broken.SetMeasurementEventCallback<long>((_, _, _, _) => throw new InvalidOperationException("The application's metrics listener failed."));
+        broken.Start();
+        harness.Service.GetById(1);
+
+        server.Kill();
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.That(harness.Service.GetById(2), Is.EqualTo(store.Row(2)), "a call while the breaker opens");
+        }
+
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.CircuitOpen), "the breaker opened");
+        server.Restart();
+        Assert.That(Eventually.True(() => connection.IsConnected, TimeSpan.FromSeconds(20)), Is.True);
+        clock.Advance(s_breakDuration + TimeSpan.FromSeconds(1));
+
+        Assert.That(harness.Service.GetById(2), Is.EqualTo(store.Row(2)), "the probe");
+        Assert.That(harness.Service.GetById(2), Is.EqualTo(store.Row(2)));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit), "the probe closed the breaker: caching resumed");
+    }
 
     [Test]
     public void OpenBreaker_IssuesNoRedisCommand_ThenProbes_AndClosesWhenRedisAnswers()

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using CacheAside.Interception.Internal.Diagnostics;
 
 namespace CacheAside.Interception.Internal.Redis;
@@ -108,7 +109,7 @@ internal sealed class CircuitBreaker
         }
 
         probe = true;
-        _listener.CircuitHalfOpened();
+        Tell(static b => b._listener.CircuitHalfOpened(), this);
         return true;
     }
 
@@ -127,8 +128,8 @@ internal sealed class CircuitBreaker
                 Volatile.Write(ref _state, Closed);
             }
 
-            _listener.CircuitClosed();
-            AfterClosed?.Invoke();
+            Tell(static b => b._listener.CircuitClosed(), this);
+            Tell(static b => b.AfterClosed?.Invoke(), this);
             return;
         }
 
@@ -184,8 +185,26 @@ internal sealed class CircuitBreaker
             ResetCounts();
         }
 
-        _listener.CircuitOpened(_breakDuration, error);
-        AfterOpened?.Invoke();
+        Tell(static s => s.breaker._listener.CircuitOpened(s.breaker._breakDuration, s.error), (breaker: this, error));
+        Tell(static b => b.AfterOpened?.Invoke(), this);
+    }
+
+    /// <summary>
+    /// Tells a listener or a follower of a change of state, after the change. Whatever it throws (a metrics
+    /// listener or a logger of the application's, work woken after disposal) is dropped: the breaker's state
+    /// is already changed, and the command that changed it must still complete its caller's wait.
+    /// </summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A listener's failure must not leave a change of state half done.")]
+    private static void Tell<TState>(Action<TState> tell, TState state)
+    {
+        try
+        {
+            tell(state);
+        }
+        catch (Exception)
+        {
+            // Dropped, see above.
+        }
     }
 
     private bool RatioReached()
