@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace CacheAside.Interception.Internal.Diagnostics;
@@ -28,6 +30,47 @@ internal static class CacheAsideMetrics
     public static readonly Counter<long> Refreshes = s_meter.CreateCounter<long>(CacheAsideDiagnostics.Refreshes, "{refresh}", "Background early refreshes of entries about to expire, by result.");
 
     public static readonly Counter<long> StaleServed = s_meter.CreateCounter<long>(CacheAsideDiagnostics.StaleServed, "{call}", "Calls answered with a value past its time to live because the implementation failed or ran past the soft timeout (fail-safe).");
+
+    /// <summary>
+    /// Adds <paramref name="value"/> to <paramref name="counter"/> when something listens. A listener of the
+    /// application's that throws fails neither the call being measured nor the cache: what it throws is dropped.
+    /// </summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A metrics listener's failure must never reach a repository caller.")]
+    public static void Count(Counter<long> counter, long value, in TagList tags)
+    {
+        if (!counter.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            counter.Add(value, tags);
+        }
+        catch (Exception)
+        {
+            // Dropped, see above.
+        }
+    }
+
+    /// <summary>Records <paramref name="value"/> in <paramref name="histogram"/> when something listens; as <see cref="Count"/>, nothing a listener throws gets out.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A metrics listener's failure must never reach a repository caller.")]
+    public static void Measure(Histogram<double> histogram, double value, in TagList tags)
+    {
+        if (!histogram.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            histogram.Record(value, tags);
+        }
+        catch (Exception)
+        {
+            // Dropped, see Count.
+        }
+    }
 
     public static string Name(CacheOperation operation) => operation switch
     {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using CacheAside.Interception.Internal.Redis;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CacheAside.Interception.Internal.Diagnostics;
 
@@ -20,7 +21,7 @@ internal sealed class CacheAsideTelemetry
     public CacheAsideTelemetry(IEnumerable<ICacheAsideObserver> observers, ILogger logger, TimeProvider time)
     {
         _observers = observers.ToArray();
-        Logger = logger;
+        Logger = logger is NullLogger ? logger : new GuardedLogger(logger);
         _time = time;
         _throttle = new LogThrottle(time, TimeSpan.FromSeconds(30));
     }
@@ -42,7 +43,7 @@ internal sealed class CacheAsideTelemetry
 
         var elapsed = _time.GetElapsedTime(started);
         Record(operation, method, outcome, elapsed, metrics);
-        tracing?.Completed(operation, method, key, null, outcome, flags, elapsed);
+        Trace(tracing, operation, method, key, null, outcome, flags, elapsed);
 
         if (Logger.IsEnabled(LogLevel.Trace))
         {
@@ -64,7 +65,7 @@ internal sealed class CacheAsideTelemetry
 
         var elapsed = _time.GetElapsedTime(started);
         Record(operation, method, outcome, elapsed, metrics);
-        tracing?.Completed(operation, method, null, keys, outcome, flags, elapsed);
+        Trace(tracing, operation, method, null, keys, outcome, flags, elapsed);
         if (_observers.Length > 0)
         {
             Notify(new CacheAsideEvent(operation, method, keys, outcome, elapsed, flags));
@@ -119,18 +120,12 @@ internal sealed class CacheAsideTelemetry
 
     private static void CountCircuitState(string state)
     {
-        if (CacheAsideMetrics.CircuitStateChanges.Enabled)
-        {
-            CacheAsideMetrics.CircuitStateChanges.Add(1, new KeyValuePair<string, object?>(CacheAsideDiagnostics.CircuitStateTag, state));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.CircuitStateChanges, 1, new TagList { { CacheAsideDiagnostics.CircuitStateTag, state } });
     }
 
     public void CorruptEntry(string method, string reason)
     {
-        if (CacheAsideMetrics.CorruptEntries.Enabled)
-        {
-            CacheAsideMetrics.CorruptEntries.Add(1, new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.CorruptEntries, 1, new TagList { { CacheAsideDiagnostics.MethodTag, method } });
 
         if (_throttle.ShouldLog(method, "corrupt", out var heldBack))
         {
@@ -141,22 +136,13 @@ internal sealed class CacheAsideTelemetry
     /// <summary>The cache called an implementation on a miss: one load, however many callers shared it.</summary>
     public static void Loaded(string method)
     {
-        if (CacheAsideMetrics.Loads.Enabled)
-        {
-            CacheAsideMetrics.Loads.Add(1, new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.Loads, 1, new TagList { { CacheAsideDiagnostics.MethodTag, method } });
     }
 
     /// <summary>A step of the lease protocol worth counting: <c>waited</c>, <c>wait_timed_out</c>, <c>store_refused</c>, <c>rejoined</c>.</summary>
     public void LeaseEvent(string method, string leaseEvent)
     {
-        if (CacheAsideMetrics.LeaseEvents.Enabled)
-        {
-            CacheAsideMetrics.LeaseEvents.Add(
-                1,
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.LeaseEventTag, leaseEvent),
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.LeaseEvents, 1, new TagList { { CacheAsideDiagnostics.LeaseEventTag, leaseEvent }, { CacheAsideDiagnostics.MethodTag, method } });
 
         Log.LeaseEvent(Logger, method, leaseEvent);
     }
@@ -164,13 +150,7 @@ internal sealed class CacheAsideTelemetry
     /// <summary>A background early refresh ended: <c>stored</c>, <c>busy</c>, <c>refused</c>, <c>not_stored</c> or <c>failed</c>.</summary>
     public void Refreshed(string method, string result)
     {
-        if (CacheAsideMetrics.Refreshes.Enabled)
-        {
-            CacheAsideMetrics.Refreshes.Add(
-                1,
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.RefreshResultTag, result),
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.Refreshes, 1, new TagList { { CacheAsideDiagnostics.RefreshResultTag, result }, { CacheAsideDiagnostics.MethodTag, method } });
 
         Log.Refreshed(Logger, method, result);
     }
@@ -178,13 +158,7 @@ internal sealed class CacheAsideTelemetry
     /// <summary>Fail-safe answered a call with a value past its time to live: <c>source_failed</c> or <c>soft_timeout</c>. Counted always, logged as <see cref="LogThrottle"/> allows.</summary>
     public void StaleServed(string method, string reason)
     {
-        if (CacheAsideMetrics.StaleServed.Enabled)
-        {
-            CacheAsideMetrics.StaleServed.Add(
-                1,
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ReasonTag, reason),
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.StaleServed, 1, new TagList { { CacheAsideDiagnostics.ReasonTag, reason }, { CacheAsideDiagnostics.MethodTag, method } });
 
         if (_throttle.ShouldLog(method, "stale", out var heldBack))
         {
@@ -234,9 +208,9 @@ internal sealed class CacheAsideTelemetry
     /// <summary>Counts what became of failed invalidations: <c>queued</c>, <c>repaired</c>, <c>expired</c>, <c>overflow</c>.</summary>
     public static void Repair(string result, int count)
     {
-        if (count > 0 && CacheAsideMetrics.Repairs.Enabled)
+        if (count > 0)
         {
-            CacheAsideMetrics.Repairs.Add(count, new KeyValuePair<string, object?>(CacheAsideDiagnostics.RepairResultTag, result));
+            CacheAsideMetrics.Count(CacheAsideMetrics.Repairs, count, new TagList { { CacheAsideDiagnostics.RepairResultTag, result } });
         }
     }
 
@@ -250,26 +224,14 @@ internal sealed class CacheAsideTelemetry
 
     private static void CountRejected(string method, string reason)
     {
-        if (CacheAsideMetrics.RejectedEntries.Enabled)
-        {
-            CacheAsideMetrics.RejectedEntries.Add(
-                1,
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ReasonTag, reason),
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.MethodTag, method));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.RejectedEntries, 1, new TagList { { CacheAsideDiagnostics.ReasonTag, reason }, { CacheAsideDiagnostics.MethodTag, method } });
     }
 
     private static void CountRedisError(string command, Exception error) => CountRedisError(command, error.GetType().FullName!);
 
     private static void CountRedisError(string command, string errorType)
     {
-        if (CacheAsideMetrics.RedisErrors.Enabled)
-        {
-            CacheAsideMetrics.RedisErrors.Add(
-                1,
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.CommandTag, command),
-                new KeyValuePair<string, object?>(CacheAsideDiagnostics.ErrorTypeTag, errorType));
-        }
+        CacheAsideMetrics.Count(CacheAsideMetrics.RedisErrors, 1, new TagList { { CacheAsideDiagnostics.CommandTag, command }, { CacheAsideDiagnostics.ErrorTypeTag, errorType } });
     }
 
     /// <summary>
@@ -293,11 +255,30 @@ internal sealed class CacheAsideTelemetry
                 { CacheAsideDiagnostics.OutcomeTag, CacheAsideMetrics.Name(outcome) },
                 { CacheAsideDiagnostics.MethodTag, method },
             };
-            CacheAsideMetrics.Calls.Add(1, tags);
-            CacheAsideMetrics.CallDuration.Record(elapsed.TotalSeconds, tags);
+            CacheAsideMetrics.Count(CacheAsideMetrics.Calls, 1, tags);
+            CacheAsideMetrics.Measure(CacheAsideMetrics.CallDuration, elapsed.TotalSeconds, tags);
         }
 
         Log.Call(Logger, operation, method, outcome, elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Records a completed call's span; an activity listener of the application's that throws is dropped, as an observer's failure is.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A listener's failure must never reach the caller.")]
+    private static void Trace(CacheAsideTracing? tracing, CacheOperation operation, string method, string? key, string[]? keys, CacheOutcome outcome, CacheEventDetails flags, TimeSpan elapsed)
+    {
+        if (tracing is null)
+        {
+            return;
+        }
+
+        try
+        {
+            tracing.Completed(operation, method, key, keys, outcome, flags, elapsed);
+        }
+        catch (Exception)
+        {
+            // Dropped, see above.
+        }
     }
 
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "An observer's failure must never reach the caller.")]
