@@ -22,6 +22,7 @@ public sealed class GenericInterfaceKeyTests
         var byString = KeyProbe.KeyVia<IKeyedRepository<string>>(r => r.GetDefault("1"));
 
         Assert.That(byString, Is.Not.EqualTo(byInt));
+        Assert.That(byInt, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyedRepository`1<System.Int32>.GetDefault(System.Int32):1}"), "a method of a generic interface that is not generic itself keeps its key");
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq.Expressions;
+using System.Reflection;
 
 namespace CacheAside.Tests.Keys;
 
@@ -93,6 +94,18 @@ public sealed class KeyInjectivityTests
     }
 
     [Test]
+    public void DefaultKeys_OfGenericOverloadsThatCloseToOneSignature_Differ()
+    {
+        var byValue = KeyProbe.KeyOf(Describe("value").MakeGenericMethod(typeof(int)), [5]);
+
+        var byId = KeyProbe.KeyOf(Describe("id").MakeGenericMethod(typeof(int)), [5]);
+
+        Assert.That(byValue, Is.Not.EqualTo(byId));
+        Assert.That(byValue, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Describe<System.Int32>(!!0):5}"));
+        Assert.That(byId, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Describe<System.Int32>(System.Int32):5}"));
+    }
+
+    [Test]
     public void TemplateKey_RendersParametersAndPropertyPaths()
     {
         var key = KeyProbe.KeyOf(p => p.Orders(new Registration.OrderQuery(42, "eu:west")));
@@ -121,6 +134,9 @@ public sealed class KeyInjectivityTests
         Assert.That(first, Does.Match(@"^[^{}]*\{[^{}]*\\#[0-9a-f]{32}\}$"));
         Assert.That(first, Is.Not.EqualTo(second));
     }
+
+    private static MethodInfo Describe(string parameter) =>
+        typeof(IKeyProbe).GetMethods().Single(m => m.Name == nameof(IKeyProbe.Describe) && m.GetParameters()[0].Name == parameter);
 
     private static string RenderUnder(CultureInfo culture)
     {

@@ -24,6 +24,12 @@ namespace CacheAside.Tests.Keys
         string Get<T>(string id);
 
         [Cached]
+        string Describe<T>(T value);
+
+        [Cached]
+        string Describe<T>(int id);
+
+        [Cached]
         string Widget(NamespaceA.Widget widget);
 
         [Cached]

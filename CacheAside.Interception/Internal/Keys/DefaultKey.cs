@@ -6,7 +6,9 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <summary>
 /// The key of a cached method without a template:
 /// <c>Namespace.IRepository.Method&lt;GenericArguments&gt;(ParameterTypes)[\@scope]:value:value</c>.
-/// The signature makes overloads and generic instantiations differ; the scope, when there is one, makes two
+/// The signature makes overloads and generic instantiations differ: the parameter types are those of the method's
+/// definition, a type parameter of the method written by its position (<c>Describe&lt;System.Int32&gt;(!!0)</c>), so two
+/// generic overloads that close to one list of parameter types still differ. The scope, when there is one, makes two
 /// registrations of one interface differ; each value follows a ':' and never contains a raw one, so the values
 /// read back one by one and different calls never share a key. <see cref="CancellationToken"/> parameters and
 /// parameters marked <see cref="CacheKeyIgnoreAttribute"/> are left out of the values (not of the signature).
@@ -34,8 +36,12 @@ internal sealed class DefaultKey : KeyRenderer
             signature.Append('<').AppendJoin(",", method.GetGenericArguments().Select(TypeNames.Canonical)).Append('>');
         }
 
+        // The parameter types of the method's definition: Describe<T>(T) and Describe<T>(int) both close to
+        // Describe<int>(int), and only their definitions tell them apart.
+        var definition = method.IsGenericMethod ? method.GetGenericMethodDefinition() : method;
+        signature.Append('(').AppendJoin(",", definition.GetParameters().Select(p => TypeNames.Canonical(p.ParameterType))).Append(')');
+
         var parameters = method.GetParameters();
-        signature.Append('(').AppendJoin(",", parameters.Select(p => TypeNames.Canonical(p.ParameterType))).Append(')');
 
         var head = new StringBuilder();
         KeyText.AppendName(head, signature.ToString());

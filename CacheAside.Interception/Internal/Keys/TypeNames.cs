@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 
@@ -104,7 +105,17 @@ internal static class TypeNames
     {
         if (type.IsGenericParameter)
         {
-            builder.Append(type.Name);
+            // A method's type parameter by its position, as IL writes it: the name is the definition's choice, and a
+            // type of the global namespace can have it too.
+            if (type.IsGenericMethodParameter)
+            {
+                builder.Append("!!").Append(type.GenericParameterPosition.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(type.Name);
+            }
+
             return;
         }
 
