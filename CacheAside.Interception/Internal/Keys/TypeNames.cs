@@ -37,9 +37,20 @@ internal static class TypeNames
     public static string Canonical(Type type) => s_canonical.GetOrAdd(type, static t =>
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, t);
+        AppendCanonical(builder, t, null);
         return builder.ToString();
     });
+
+    /// <summary>
+    /// The canonical name of <paramref name="type"/>, with each type parameter that <paramref name="parameterName"/>
+    /// names written as it says, and the others as <see cref="Canonical(Type)"/> writes them.
+    /// </summary>
+    public static string Canonical(Type type, Func<Type, string?> parameterName)
+    {
+        var builder = new StringBuilder();
+        AppendCanonical(builder, type, parameterName);
+        return builder.ToString();
+    }
 
     /// <summary>The short C#-like name used in messages: <c>List&lt;int&gt;</c>.</summary>
     public static string Display(Type type)
@@ -101,14 +112,18 @@ internal static class TypeNames
         return modifier + Display(parameter.ParameterType);
     }
 
-    private static void AppendCanonical(StringBuilder builder, Type type)
+    private static void AppendCanonical(StringBuilder builder, Type type, Func<Type, string?>? parameterName)
     {
         if (type.IsGenericParameter)
         {
-            // A method's type parameter by its position, as IL writes it: the name is the definition's choice, and a
-            // type of the global namespace can have it too.
-            if (type.IsGenericMethodParameter)
+            if (parameterName?.Invoke(type) is { } name)
             {
+                builder.Append(name);
+            }
+            else if (type.IsGenericMethodParameter)
+            {
+                // By its position, as IL writes it: the name is the definition's choice, and a type of the global
+                // namespace can have it too.
                 builder.Append("!!").Append(type.GenericParameterPosition.ToString(CultureInfo.InvariantCulture));
             }
             else
@@ -121,7 +136,7 @@ internal static class TypeNames
 
         if (type.HasElementType)
         {
-            AppendCanonical(builder, type.GetElementType()!);
+            AppendCanonical(builder, type.GetElementType()!, parameterName);
             builder.Append(type.IsArray ? "[" + new string(',', type.GetArrayRank() - 1) + "]" : type.IsByRef ? "&" : "*");
             return;
         }
@@ -138,7 +153,7 @@ internal static class TypeNames
                     builder.Append(',');
                 }
 
-                AppendCanonical(builder, arguments[i]);
+                AppendCanonical(builder, arguments[i], parameterName);
             }
 
             builder.Append('>');
