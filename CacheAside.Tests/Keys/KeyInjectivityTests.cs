@@ -19,6 +19,7 @@ public sealed class KeyInjectivityTests
         yield return Pair("template: backslash before the separator", p => p.Pair("a\\", "b"), p => p.Pair("a", "\\b"));
         yield return Pair("template: null and \"\" in a property", p => p.Orders(new Registration.OrderQuery(1, null!)), p => p.Orders(new Registration.OrderQuery(1, string.Empty)));
         yield return Pair("template: null argument and null property", p => p.Orders(null), p => p.Orders(new Registration.OrderQuery(0, null!)));
+        yield return Pair("template: null argument and null at the end of its path", p => p.HolderValue(null!), p => p.HolderValue(new Holder()));
         yield return Pair("case", p => p.Find("Widget"), p => p.Find("widget"));
         yield return Pair("generic methods", p => p.Get<NamespaceA.Widget>("1"), p => p.Get<NamespaceB.Widget>("1"));
         yield return Pair("generic methods with a template", p => p.Typed<NamespaceA.Widget>("1"), p => p.Typed<NamespaceB.Widget>("1"));
@@ -111,6 +112,17 @@ public sealed class KeyInjectivityTests
         var key = KeyProbe.KeyOf(p => p.Orders(new Registration.OrderQuery(42, "eu:west")));
 
         Assert.That(key, Is.EqualTo("cacheaside:v1:{order:42:eu\\:west}"));
+    }
+
+    [Test]
+    public void TemplateKey_TellsANullOnAPropertyPathFromANullAtItsEnd()
+    {
+        var atItsEnd = KeyProbe.KeyOf(p => p.HolderValue(new Holder()));
+
+        var onItsWay = KeyProbe.KeyOf(p => p.HolderValue(null!));
+
+        Assert.That(atItsEnd, Is.EqualTo("cacheaside:v1:{holder:\\0}"));
+        Assert.That(onItsWay, Is.EqualTo("cacheaside:v1:{holder:\\0\\.}"));
     }
 
     [Test]

@@ -112,21 +112,22 @@ internal sealed class KeyTemplate : KeyRenderer
 
         public Type Declared => slot.Declared;
 
-        public override KeyLanguage Language => ValueForms.Of(slot.Declared, canBeNull: !IsWhole);
+        public override KeyLanguage Language => IsWhole ? ValueForms.Of(slot.Declared, canBeNull: false) : ValueForms.OfPath(slot.Declared, path.Length);
 
         public override string Form => "{" + TypeNames.Canonical(slot.Declared) + (IsWhole ? string.Empty : "." + path.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)) + "}";
 
         public override void Render(KeyWriter writer, object?[] arguments)
         {
             var value = arguments[index];
-            foreach (var step in path)
+            for (var i = 0; i < path.Length; i++)
             {
                 if (value is null)
                 {
-                    break;
+                    writer.WriteNullOnPath(path.Length - i);
+                    return;
                 }
 
-                value = step(value);
+                value = path[i](value);
             }
 
             writer.Parameter = name;
