@@ -198,6 +198,16 @@ namespace CacheAside.Tests.Keys
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
+    /// <summary>Overloads that close to one signature in <c>ITwinRepository&lt;int&gt;</c> only.</summary>
+    public interface ITwinRepository<T>
+    {
+        [Cached]
+        string Find(T value);
+
+        [Cached]
+        string Find(int id);
+    }
+
     public interface IKeyedRepository<TKey>
     {
         [Cached("get:{TKey}:{id}")]

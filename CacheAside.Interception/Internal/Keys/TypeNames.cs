@@ -136,15 +136,11 @@ internal static class TypeNames
             {
                 builder.Append(name);
             }
-            else if (type.IsGenericMethodParameter)
-            {
-                // By its position, as IL writes it: the name is the definition's choice, and a type of the global
-                // namespace can have it too.
-                builder.Append("!!").Append(type.GenericParameterPosition.ToString(CultureInfo.InvariantCulture));
-            }
             else
             {
-                builder.Append(type.Name);
+                // By its position, as IL writes it (!!0 of a method, !0 of a type): the name is the definition's choice,
+                // and a type of the global namespace can have it too.
+                builder.Append(type.IsGenericMethodParameter ? "!!" : "!").Append(type.GenericParameterPosition.ToString(CultureInfo.InvariantCulture));
             }
 
             return;
