@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Linq.Expressions;
+using System.Reflection;
 
 namespace CacheAside.Tests.Keys;
 
@@ -18,6 +19,7 @@ public sealed class KeyInjectivityTests
         yield return Pair("template: backslash before the separator", p => p.Pair("a\\", "b"), p => p.Pair("a", "\\b"));
         yield return Pair("template: null and \"\" in a property", p => p.Orders(new Registration.OrderQuery(1, null!)), p => p.Orders(new Registration.OrderQuery(1, string.Empty)));
         yield return Pair("template: null argument and null property", p => p.Orders(null), p => p.Orders(new Registration.OrderQuery(0, null!)));
+        yield return Pair("template: null argument and null at the end of its path", p => p.HolderValue(null!), p => p.HolderValue(new Holder()));
         yield return Pair("case", p => p.Find("Widget"), p => p.Find("widget"));
         yield return Pair("generic methods", p => p.Get<NamespaceA.Widget>("1"), p => p.Get<NamespaceB.Widget>("1"));
         yield return Pair("generic methods with a template", p => p.Typed<NamespaceA.Widget>("1"), p => p.Typed<NamespaceB.Widget>("1"));
@@ -93,11 +95,34 @@ public sealed class KeyInjectivityTests
     }
 
     [Test]
+    public void DefaultKeys_OfGenericOverloadsThatCloseToOneSignature_Differ()
+    {
+        var byValue = KeyProbe.KeyOf(Describe("value").MakeGenericMethod(typeof(int)), [5]);
+
+        var byId = KeyProbe.KeyOf(Describe("id").MakeGenericMethod(typeof(int)), [5]);
+
+        Assert.That(byValue, Is.Not.EqualTo(byId));
+        Assert.That(byValue, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Describe<System.Int32>(!!0):5}"));
+        Assert.That(byId, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Describe<System.Int32>(System.Int32):5}"));
+    }
+
+    [Test]
     public void TemplateKey_RendersParametersAndPropertyPaths()
     {
         var key = KeyProbe.KeyOf(p => p.Orders(new Registration.OrderQuery(42, "eu:west")));
 
         Assert.That(key, Is.EqualTo("cacheaside:v1:{order:42:eu\\:west}"));
+    }
+
+    [Test]
+    public void TemplateKey_TellsANullOnAPropertyPathFromANullAtItsEnd()
+    {
+        var atItsEnd = KeyProbe.KeyOf(p => p.HolderValue(new Holder()));
+
+        var onItsWay = KeyProbe.KeyOf(p => p.HolderValue(null!));
+
+        Assert.That(atItsEnd, Is.EqualTo("cacheaside:v1:{holder:\\0}"));
+        Assert.That(onItsWay, Is.EqualTo("cacheaside:v1:{holder:\\0\\.}"));
     }
 
     [Test]
@@ -121,6 +146,9 @@ public sealed class KeyInjectivityTests
         Assert.That(first, Does.Match(@"^[^{}]*\{[^{}]*\\#[0-9a-f]{32}\}$"));
         Assert.That(first, Is.Not.EqualTo(second));
     }
+
+    private static MethodInfo Describe(string parameter) =>
+        typeof(IKeyProbe).GetMethods().Single(m => m.Name == nameof(IKeyProbe.Describe) && m.GetParameters()[0].Name == parameter);
 
     private static string RenderUnder(CultureInfo culture)
     {

@@ -75,6 +75,17 @@ public sealed class KeyLanguageTests
         Assert.That(KeyLanguage.Shared(number, guid), Is.Null);
     }
 
+    [Test]
+    public void PropertyPathThatMeetsANullOnItsWay_RendersInTheFormOfItsPlaceholder()
+    {
+        var template = (KeyTemplate)KeyProbe.Renderer(typeof(IKeyProbe).GetMethod(nameof(IKeyProbe.HolderValue))!);
+        var key = KeyProbe.KeyOf(p => p.HolderValue(null!));
+
+        var body = key["cacheaside:v1:{".Length..^1];
+
+        Assert.That(KeyLanguage.Shared(template.Language, KeyLanguage.Text(body)), Is.EqualTo(body));
+    }
+
     private static void AssertInForm<T>(Gen<T> values) => values.Sample(value =>
     {
         var writer = new KeyWriter(new StringBuilder());

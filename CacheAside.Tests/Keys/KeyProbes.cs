@@ -24,6 +24,12 @@ namespace CacheAside.Tests.Keys
         string Get<T>(string id);
 
         [Cached]
+        string Describe<T>(T value);
+
+        [Cached]
+        string Describe<T>(int id);
+
+        [Cached]
         string Widget(NamespaceA.Widget widget);
 
         [Cached]
@@ -190,6 +196,16 @@ namespace CacheAside.Tests.Keys
         public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)_ids).GetEnumerator();
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>Overloads that close to one signature in <c>ITwinRepository&lt;int&gt;</c> only.</summary>
+    public interface ITwinRepository<T>
+    {
+        [Cached]
+        string Find(T value);
+
+        [Cached]
+        string Find(int id);
     }
 
     public interface IKeyedRepository<TKey>

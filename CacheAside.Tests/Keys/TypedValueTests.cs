@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using System.Reflection;
+using System.Reflection.Emit;
 
 namespace CacheAside.Tests.Keys;
 
@@ -52,6 +54,39 @@ public sealed class TypedValueTests
         var key = KeyProbe.KeyOf(p => p.FindText("(System.Int32)42"));
 
         Assert.That(key, Is.EqualTo("cacheaside:v1:{find:\\(System.Int32\\)42}"));
+    }
+
+    [Test]
+    public void TypesOfOneNameFromTwoAssemblies_GetDifferentKeys()
+    {
+        var first = Money("ContractsV1", 5);
+        var second = Money("ContractsV2", 5);
+
+        var firstKeys = (KeyProbe.KeyOf(p => p.FindTemplated(first)), KeyProbe.KeyOf(p => p.FindTemplated(first.GetType())));
+        var secondKeys = (KeyProbe.KeyOf(p => p.FindTemplated(second)), KeyProbe.KeyOf(p => p.FindTemplated(second.GetType())));
+
+        Assert.That(secondKeys.Item1, Is.Not.EqualTo(firstKeys.Item1), "values");
+        Assert.That(secondKeys.Item2, Is.Not.EqualTo(firstKeys.Item2), "types");
+        Assert.That(firstKeys.Item1, Is.EqualTo("cacheaside:v1:{find:(Contracts.Money@ContractsV1)[5]}"));
+    }
+
+    [Test]
+    public void TypeTag_NamesTheAssemblyOfTypesThatDoNotShipWithDotNet()
+    {
+        var key = KeyProbe.KeyOf(p => p.FindTemplated(new List<NamespaceA.Widget> { new(1) }));
+
+        Assert.That(key, Is.EqualTo("cacheaside:v1:{find:(System.Collections.Generic.List`1<CacheAside.Tests.Keys.NamespaceA.Widget@CacheAside.Tests>)[[1]]}"));
+    }
+
+    /// <summary>An instance of a class named Contracts.Money with one field, Amount, in a new assembly of its own.</summary>
+    private static object Money(string assembly, int amount)
+    {
+        var module = AssemblyBuilder.DefineDynamicAssembly(new AssemblyName(assembly), AssemblyBuilderAccess.Run).DefineDynamicModule(assembly);
+        var type = module.DefineType("Contracts.Money", TypeAttributes.Public | TypeAttributes.Sealed);
+        type.DefineField("Amount", typeof(int), FieldAttributes.Public);
+        var money = Activator.CreateInstance(type.CreateType())!;
+        money.GetType().GetField("Amount")!.SetValue(money, amount);
+        return money;
     }
 
     private static TestCaseData Pair(string name, Expression<Action<IKeyProbe>> first, Expression<Action<IKeyProbe>> second) =>

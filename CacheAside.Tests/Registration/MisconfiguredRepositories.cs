@@ -372,3 +372,60 @@ public interface IFeaturedProduct
     [Cached("product:7")]
     string Get();
 }
+
+/// <summary>Sync and async generic variants that share entries, as Get and GetAsync of one interface do; each names its own type parameter.</summary>
+public interface IGenericVariants
+{
+    [Cached("item:{T}:{id}")]
+    T Get<T>(int id);
+
+    [Cached("item:{TItem}:{id}")]
+    Task<TItem> GetAsync<TItem>(int id);
+
+    [Cached("by:{T}:{key}")]
+    T GetBy<T>(T key);
+
+    [Cached("by:{TKey}:{key}")]
+    ValueTask<TKey> GetByAsync<TKey>(TKey key);
+}
+
+/// <summary>Generic variants whose templates name their type parameters in other places, so one key would hold results of two types.</summary>
+public interface ISwappedTypeArguments
+{
+    [Cached("pair:{TFirst}:{TSecond}:{id}")]
+    TFirst Get<TFirst, TSecond>(int id);
+
+    [Cached("pair:{TSecond}:{TFirst}:{id}")]
+    Task<TFirst> GetAsync<TFirst, TSecond>(int id);
+}
+
+public interface IOpenItems<T>
+{
+    [Cached("item:{T}:{id}")]
+    T Get(int id);
+}
+
+public interface IOtherOpenItems<T>
+{
+    [Cached("item:{T}:{id}")]
+    Task<T> GetAsync(int id);
+}
+
+public sealed class OpenItems<T> : IOpenItems<T>, IOtherOpenItems<T>
+{
+    public T Get(int id) => default!;
+
+    public Task<T> GetAsync(int id) => Task.FromResult<T>(default!);
+}
+
+public interface IItemsOf<T>
+{
+    [Cached("item:{T}:{id}")]
+    string Get(int id);
+}
+
+public interface IFeaturedItem
+{
+    [Cached("item:System.Int64:7")]
+    string Get();
+}

@@ -52,6 +52,7 @@ public sealed class ValidationTests
         yield return Case<INegativeFailSafe>("INegativeFailSafe.Get(): [Cached] has FailSafeSeconds = -5: set it between 0 (fail-safe off) and 31536000 (365 days), or leave it unset for CacheAsideOptions.FailSafeWindow (00:00:00).");
         yield return Case<ISoftTimeoutWithoutFailSafe>("ISoftTimeoutWithoutFailSafe.Get(): [Cached] sets SoftTimeoutSeconds, but fail-safe is off for the method, so there is no fallback to answer with: set FailSafeSeconds (or CacheAsideOptions.FailSafeWindow), or remove SoftTimeoutSeconds.");
         yield return Case<INonPositiveSoftTimeout>("INonPositiveSoftTimeout.Get(): [Cached] has SoftTimeoutSeconds = 0: set a positive number of seconds of at most 86400, or leave it unset for CacheAsideOptions.SourceSoftTimeout.");
+        yield return Case<ISwappedTypeArguments>("ISwappedTypeArguments.Get<TFirst, TSecond>(int) (\"pair:{TFirst}:{TSecond}:{id}\") and ISwappedTypeArguments.GetAsync<TFirst, TSecond>(int) (\"pair:{TSecond}:{TFirst}:{id}\") have keys of the same shape \"pair:{}:{}:{}\" but different result types, so their entries would overwrite each other: change the literal text of one template.");
         yield return Case<IUnclosedPlaceholder>("IUnclosedPlaceholder.Get(int): [Cached] key template \"product:{id\" has a '{' that is never closed: close the placeholder with '}', or write '{{' for a literal brace.");
     }
 
@@ -142,6 +143,48 @@ public sealed class ValidationTests
         using var container = builder.Build();
 
         Assert.That(container.Resolve<ILiteralsApartFromValues>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void GenericVariantsSharingATemplate_Build()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        RegisterProxyFor(builder, typeof(IGenericVariants));
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<IGenericVariants>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void OpenGenericInterfacesSharingATemplate_Build()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside();
+        builder.RegisterGeneric(typeof(OpenItems<>)).As(typeof(IOpenItems<>)).As(typeof(IOtherOpenItems<>)).EnableCacheAside();
+
+        using var container = builder.Build();
+
+        Assert.That(container.Resolve<IOtherOpenItems<Product>>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void LiteralThatTheTypeArgumentOfOneClosingRenders_IsReported()
+    {
+        var problems = BuildExpectingProblems(builder =>
+        {
+            builder.Register(_ => StandIn.For<IItemsOf<int>>()).As<IItemsOf<int>>().EnableCacheAside();
+            builder.Register(_ => StandIn.For<IItemsOf<long>>()).As<IItemsOf<long>>().EnableCacheAside();
+            builder.Register(_ => StandIn.For<IFeaturedItem>()).As<IFeaturedItem>().EnableCacheAside();
+        });
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "IItemsOf<long>.Get(int) (\"item:{T}:{id}\") and IFeaturedItem.Get() (\"item:System.Int64:7\") can render the same key, item:System.Int64:7, so a call of one would be answered with what the other stored: change the literal text of one template.",
+        }));
     }
 
     [Test]

@@ -6,7 +6,8 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <summary>
 /// The key of a cached method without a template:
 /// <c>Namespace.IRepository.Method&lt;GenericArguments&gt;(ParameterTypes)[\@scope]:value:value</c>.
-/// The signature makes overloads and generic instantiations differ; the scope, when there is one, makes two
+/// The signature makes overloads and generic instantiations differ, even where a closing makes two methods' parameter
+/// types alike (see <see cref="SignatureTypes"/>). The scope, when there is one, makes two
 /// registrations of one interface differ; each value follows a ':' and never contains a raw one, so the values
 /// read back one by one and different calls never share a key. <see cref="CancellationToken"/> parameters and
 /// parameters marked <see cref="CacheKeyIgnoreAttribute"/> are left out of the values (not of the signature).
@@ -34,8 +35,9 @@ internal sealed class DefaultKey : KeyRenderer
             signature.Append('<').AppendJoin(",", method.GetGenericArguments().Select(TypeNames.Canonical)).Append('>');
         }
 
+        signature.Append('(').AppendJoin(",", SignatureTypes(service, method)).Append(')');
+
         var parameters = method.GetParameters();
-        signature.Append('(').AppendJoin(",", parameters.Select(p => TypeNames.Canonical(p.ParameterType))).Append(')');
 
         var head = new StringBuilder();
         KeyText.AppendName(head, signature.ToString());
@@ -78,6 +80,29 @@ internal sealed class DefaultKey : KeyRenderer
 
         writer.Parameter = null;
     }
+
+    /// <summary>
+    /// The parameter types a signature names: the method's own, a type parameter of the method by its position, since
+    /// <c>Describe&lt;T&gt;(T)</c> and <c>Describe&lt;T&gt;(int)</c> both close to <c>Describe&lt;int&gt;(int)</c>. When a closing
+    /// of a generic interface makes two methods alike (<c>Find(T)</c> and <c>Find(int)</c> in <c>IRepository&lt;int&gt;</c>),
+    /// both name the types of the interface's definition instead, a type parameter of the interface by its position
+    /// (<c>Find(!0)</c>); every other method keeps the closed types.
+    /// </summary>
+    private static string[] SignatureTypes(Type service, MethodInfo method)
+    {
+        var types = DeclaredTypes(method);
+        var arity = Arity(method);
+        var alike = service.IsGenericType && service.GetMethods().Any(m =>
+            m.Name == method.Name && m.MetadataToken != method.MetadataToken && Arity(m) == arity && DeclaredTypes(m).SequenceEqual(types));
+        return alike
+            ? DeclaredTypes(service.GetGenericTypeDefinition().GetMethods().Single(m => m.MetadataToken == method.MetadataToken))
+            : types;
+    }
+
+    private static string[] DeclaredTypes(MethodInfo method) =>
+        (method.IsGenericMethod ? method.GetGenericMethodDefinition() : method).GetParameters().Select(p => TypeNames.Canonical(p.ParameterType)).ToArray();
+
+    private static int Arity(MethodInfo method) => method.IsGenericMethod ? method.GetGenericArguments().Length : 0;
 
     private static bool IsKeyed(ParameterInfo parameter) =>
         !KeyTemplateParser.IsCancellationToken(parameter.ParameterType)

@@ -8,6 +8,7 @@ internal sealed class KeyTemplate : KeyRenderer
 {
     private readonly Segment[] _segments;
     private readonly int[] _parameters;
+    private readonly Dictionary<Type, string> _renderedTypeParameters = [];
 
     internal KeyTemplate(string text, string shape, Segment[] segments)
     {
@@ -16,6 +17,18 @@ internal sealed class KeyTemplate : KeyRenderer
         _segments = segments;
         _parameters = segments.OfType<Argument>().Where(a => a.IsWhole).Select(a => a.Index).Distinct().ToArray();
         PlaceholderTypes = segments.OfType<Argument>().Select(a => a.Declared).ToArray();
+        Form = string.Concat(segments.Select(s => s.Form));
+
+        var placeholder = 0;
+        foreach (var segment in segments.Where(s => s is Argument or Literal { TypeArgument: not null }))
+        {
+            if (segment is Literal { TypeArgument: { IsGenericParameter: true } parameter })
+            {
+                _renderedTypeParameters.TryAdd(parameter, "{" + placeholder.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}");
+            }
+
+            placeholder++;
+        }
     }
 
     /// <summary>
@@ -33,7 +46,22 @@ internal sealed class KeyTemplate : KeyRenderer
     /// </summary>
     public string Shape { get; }
 
+    /// <summary>
+    /// Gets the template as the keys it renders see it: literal text as rendered (a type placeholder already closed is
+    /// literal text), and each other placeholder by what it renders. Two templates of one form render the same keys
+    /// from the same arguments, so one stands for the other in build-time checks.
+    /// </summary>
+    public string Form { get; }
+
     public override IReadOnlyList<int> Parameters => _parameters;
+
+    /// <summary>
+    /// The canonical name of <paramref name="type"/> as keys of this template tell it: a type parameter not yet closed
+    /// that a placeholder renders is written as that placeholder's position (<c>{0}</c>), whichever method or interface
+    /// declares it. Two templates of one shape that resolve a type alike hold it in every key both render:
+    /// <c>T Get&lt;T&gt;</c> and <c>Task&lt;TItem&gt; GetAsync&lt;TItem&gt;</c> keyed <c>item:{T}:{id}</c> and <c>item:{TItem}:{id}</c>.
+    /// </summary>
+    public string Resolve(Type type) => TypeNames.Canonical(type, t => _renderedTypeParameters.GetValueOrDefault(t));
 
     /// <summary>Gets every body the template can render, for build-time checks.</summary>
     public KeyLanguage Language => KeyLanguage.Sequence(_segments.Select(s => s.Language).ToArray());
@@ -53,6 +81,9 @@ internal sealed class KeyTemplate : KeyRenderer
         /// <summary>Gets every text the segment can render.</summary>
         public abstract KeyLanguage Language { get; }
 
+        /// <summary>Gets what the segment renders, for <see cref="KeyTemplate.Form"/>: rendered text has no raw brace, a placeholder is in braces.</summary>
+        public abstract string Form { get; }
+
         public abstract void Render(KeyWriter writer, object?[] arguments);
     }
 
@@ -60,12 +91,14 @@ internal sealed class KeyTemplate : KeyRenderer
     internal sealed class Literal(string rendered) : Segment
     {
         /// <summary>
-        /// Gets a value indicating whether the text is the name of a type parameter not yet closed (a generic method or
-        /// interface validated before it is closed): it then stands for the name of any type.
+        /// Gets the type a type placeholder names, or <see langword="null"/> for literal text. A type parameter not yet
+        /// closed (a generic method or interface validated before it is closed) stands for the name of any type.
         /// </summary>
-        public bool StandsForAnyType { get; init; }
+        public Type? TypeArgument { get; init; }
 
-        public override KeyLanguage Language => StandsForAnyType ? ValueForms.TypeName : KeyLanguage.Text(rendered);
+        public override KeyLanguage Language => TypeArgument is { IsGenericParameter: true } ? ValueForms.TypeName : KeyLanguage.Text(rendered);
+
+        public override string Form => TypeArgument is { IsGenericParameter: true } ? "{type}" : rendered;
 
         public override void Render(KeyWriter writer, object?[] arguments) => writer.Builder.Append(rendered);
     }
@@ -79,19 +112,22 @@ internal sealed class KeyTemplate : KeyRenderer
 
         public Type Declared => slot.Declared;
 
-        public override KeyLanguage Language => ValueForms.Of(slot.Declared, canBeNull: !IsWhole);
+        public override KeyLanguage Language => IsWhole ? ValueForms.Of(slot.Declared, canBeNull: false) : ValueForms.OfPath(slot.Declared, path.Length);
+
+        public override string Form => "{" + TypeNames.Canonical(slot.Declared) + (IsWhole ? string.Empty : "." + path.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)) + "}";
 
         public override void Render(KeyWriter writer, object?[] arguments)
         {
             var value = arguments[index];
-            foreach (var step in path)
+            for (var i = 0; i < path.Length; i++)
             {
                 if (value is null)
                 {
-                    break;
+                    writer.WriteNullOnPath(path.Length - i);
+                    return;
                 }
 
-                value = step(value);
+                value = path[i](value);
             }
 
             writer.Parameter = name;

@@ -163,7 +163,7 @@ internal static class KeyTemplateParser
                 usedTypeParameters.Add(parts[0]);
                 var name = new StringBuilder();
                 KeyText.AppendValue(name, TypeNames.Canonical(typeParameter));
-                return new KeyTemplate.Literal(name.ToString()) { StandsForAnyType = typeParameter.IsGenericParameter };
+                return new KeyTemplate.Literal(name.ToString()) { TypeArgument = typeParameter };
             }
 
             var names = parameters.Where(p => !IsCancellationToken(p.ParameterType)).Select(p => p.Name).ToList();

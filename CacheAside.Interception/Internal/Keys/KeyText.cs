@@ -8,7 +8,7 @@ namespace CacheAside.Interception.Internal.Keys;
 /// The characters of a key body and how text is escaped into it. A full key is <c>prefix{body}</c>: the
 /// braces are the Redis Cluster hash tag, so a body never holds a raw brace. Every escape is a backslash and
 /// one character (<c>\u</c> takes four hex digits more, <c>\^</c> a number), so a body reads back token by
-/// token from its start; the tokens only structure writes (<see cref="NullToken"/>, <see cref="EmptyToken"/>,
+/// token from its start; the tokens only structure writes (<see cref="NullToken"/>, <see cref="Unread"/>, <see cref="EmptyToken"/>,
 /// <see cref="ScopeMarker"/>, <see cref="BackReference"/>, <see cref="HashMarker"/>) never come out of text.
 /// </summary>
 /// <remarks>
@@ -32,6 +32,13 @@ internal static class KeyText
 
     /// <summary>A <see langword="null"/> value.</summary>
     internal const string NullToken = "\\0";
+
+    /// <summary>
+    /// A property of a placeholder's path left unread because a value before it was <see langword="null"/>: one
+    /// follows <see cref="NullToken"/> for each, so <c>{order.CustomerId}</c> renders <c>\0\.</c> for a null order and
+    /// <c>\0</c> for a null customer id.
+    /// </summary>
+    internal const string Unread = "\\.";
 
     /// <summary>An empty text, so that no value renders as nothing (<c>[]</c> and <c>[""]</c> differ).</summary>
     internal const string EmptyToken = "\\e";
@@ -169,7 +176,7 @@ internal static class KeyText
 
         switch (escape[1])
         {
-            case '\\' or ':' or '(' or ')' or '[' or ']' or ',' or '<' or '>' or '0' or 'e' or '@':
+            case '\\' or ':' or '(' or ')' or '[' or ']' or ',' or '<' or '>' or '0' or '.' or 'e' or '@':
                 return true;
             case 'u':
                 length = 6;

@@ -35,6 +35,16 @@ internal sealed class KeyWriter
 
     public void WriteNull() => Builder.Append(KeyText.NullToken);
 
+    /// <summary>Writes a <see langword="null"/> met on a property path with <paramref name="unread"/> properties still to read.</summary>
+    public void WriteNullOnPath(int unread)
+    {
+        WriteNull();
+        for (var i = 0; i < unread; i++)
+        {
+            Builder.Append(KeyText.Unread);
+        }
+    }
+
     /// <summary>Writes a field or element whose declared type is <typeparamref name="T"/>; value types are not boxed.</summary>
     public void Write<T>(T value, KeySlot slot)
     {

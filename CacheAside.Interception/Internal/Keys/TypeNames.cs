@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 
@@ -8,6 +9,7 @@ namespace CacheAside.Interception.Internal.Keys;
 internal static class TypeNames
 {
     private static readonly ConcurrentDictionary<Type, string> s_canonical = new();
+    private static readonly ConcurrentDictionary<Type, string> s_qualified = new();
 
     private static readonly Dictionary<Type, string> s_keywords = new()
     {
@@ -31,14 +33,40 @@ internal static class TypeNames
 
     /// <summary>
     /// The namespace-qualified name with generic arguments spelled out (<c>System.Collections.Generic.List&lt;System.Int32&gt;</c>):
-    /// two different types never share it, whatever assembly, culture or machine renders it.
+    /// the same whatever culture or machine renders it, and two types of one assembly never share it. Types of one
+    /// name in two assemblies do: <see cref="Qualified"/> tells them apart.
     /// </summary>
     public static string Canonical(Type type) => s_canonical.GetOrAdd(type, static t =>
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, t);
+        AppendCanonical(builder, t, null, withAssembly: false);
         return builder.ToString();
     });
+
+    /// <summary>
+    /// The canonical name with the assembly of each type that does not ship with .NET after its name
+    /// (<c>System.Collections.Generic.List`1&lt;Contracts.Money@Contracts&gt;</c>): what a value's type tag and a
+    /// <see cref="Type"/> value render, so that <c>Contracts.Money</c> of two assemblies never meet behind an
+    /// <see langword="object"/>. Framework types are named bare: no other assembly carries their public key, and
+    /// their assemblies move between .NET versions.
+    /// </summary>
+    public static string Qualified(Type type) => s_qualified.GetOrAdd(type, static t =>
+    {
+        var builder = new StringBuilder();
+        AppendCanonical(builder, t, null, withAssembly: true);
+        return builder.ToString();
+    });
+
+    /// <summary>
+    /// The canonical name of <paramref name="type"/>, with each type parameter that <paramref name="parameterName"/>
+    /// names written as it says, and the others as <see cref="Canonical(Type)"/> writes them.
+    /// </summary>
+    public static string Canonical(Type type, Func<Type, string?> parameterName)
+    {
+        var builder = new StringBuilder();
+        AppendCanonical(builder, type, parameterName, withAssembly: false);
+        return builder.ToString();
+    }
 
     /// <summary>The short C#-like name used in messages: <c>List&lt;int&gt;</c>.</summary>
     public static string Display(Type type)
@@ -100,22 +128,37 @@ internal static class TypeNames
         return modifier + Display(parameter.ParameterType);
     }
 
-    private static void AppendCanonical(StringBuilder builder, Type type)
+    private static void AppendCanonical(StringBuilder builder, Type type, Func<Type, string?>? parameterName, bool withAssembly)
     {
         if (type.IsGenericParameter)
         {
-            builder.Append(type.Name);
+            if (parameterName?.Invoke(type) is { } name)
+            {
+                builder.Append(name);
+            }
+            else
+            {
+                // By its position, as IL writes it (!!0 of a method, !0 of a type): the name is the definition's choice,
+                // and a type of the global namespace can have it too.
+                builder.Append(type.IsGenericMethodParameter ? "!!" : "!").Append(type.GenericParameterPosition.ToString(CultureInfo.InvariantCulture));
+            }
+
             return;
         }
 
         if (type.HasElementType)
         {
-            AppendCanonical(builder, type.GetElementType()!);
+            AppendCanonical(builder, type.GetElementType()!, parameterName, withAssembly);
             builder.Append(type.IsArray ? "[" + new string(',', type.GetArrayRank() - 1) + "]" : type.IsByRef ? "&" : "*");
             return;
         }
 
         AppendQualifiedName(builder, type);
+        if (withAssembly && !ValueRenderers.IsFramework(type))
+        {
+            builder.Append('@').Append(type.Assembly.GetName().Name);
+        }
+
         if (type.IsGenericType)
         {
             builder.Append('<');
@@ -127,7 +170,7 @@ internal static class TypeNames
                     builder.Append(',');
                 }
 
-                AppendCanonical(builder, arguments[i]);
+                AppendCanonical(builder, arguments[i], parameterName, withAssembly);
             }
 
             builder.Append('>');

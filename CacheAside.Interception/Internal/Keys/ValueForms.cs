@@ -64,8 +64,8 @@ internal static class ValueForms
     /// <summary>Every text a value declared <paramref name="declared"/> renders as: <c>\0</c>, tagged, or bare.</summary>
     /// <param name="declared">The declared type.</param>
     /// <param name="canBeNull">
-    /// Whether the value can be null: a property path that meets a null on its way renders <c>\0</c> whatever the
-    /// type at its end; a parameter of a struct type cannot.
+    /// Whether to count <c>\0</c> whatever the type, as the end of a property path does (a form may hold more than
+    /// rendering writes); a parameter of a struct type is never null.
     /// </param>
     public static KeyLanguage Of(Type declared, bool canBeNull)
     {
@@ -88,6 +88,16 @@ internal static class ValueForms
 
         return KeyLanguage.Either([.. forms]);
     }
+
+    /// <summary>
+    /// Every text the end of a property path of <paramref name="properties"/> properties renders as: its value's, or a
+    /// null met on the way, <c>\0</c> and a <c>\.</c> for each property left unread.
+    /// </summary>
+    public static KeyLanguage OfPath(Type declared, int properties) => KeyLanguage.Either(
+    [
+        Of(declared, canBeNull: true),
+        .. Enumerable.Range(1, properties).Select(unread => KeyLanguage.Text(KeyText.NullToken + string.Concat(Enumerable.Repeat(KeyText.Unread, unread)))),
+    ]);
 
     /// <summary>The texts of values of exactly <paramref name="type"/>, without a tag.</summary>
     private static KeyLanguage Bare(Type type) => type switch

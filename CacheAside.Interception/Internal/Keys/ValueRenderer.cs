@@ -6,20 +6,23 @@ namespace CacheAside.Interception.Internal.Keys;
 /// </summary>
 internal abstract class ValueRenderer
 {
+    private string? _tag;
+
     protected ValueRenderer(Type type)
     {
         Type = type;
-        Tag = TagOf(type);
     }
 
     /// <summary>Gets the type this renderer renders.</summary>
     public Type Type { get; }
 
     /// <summary>
-    /// Gets the type tag, <c>(Namespace.Type)</c>, written in front of a value whose declared type does not
-    /// fix its runtime type. Untagged values never start with a raw <c>(</c>, so the two cannot meet.
+    /// Gets the type tag, <c>(Namespace.Type)</c> (with <c>@Assembly</c> for a type that does not ship with .NET, see
+    /// <see cref="TypeNames.Qualified"/>), written in front of a value whose declared type does not fix its runtime
+    /// type. Untagged values never start with a raw <c>(</c>, so the two cannot meet.
     /// </summary>
-    public string Tag { get; }
+    /// <remarks>Made on first use: the framework's own renderers are built before what tells framework types apart.</remarks>
+    public string Tag => _tag ??= TagOf(Type);
 
     /// <summary>Gets the fields and elements whose declared types a build-time check looks into.</summary>
     public virtual IEnumerable<(string Name, KeySlot Slot)> Members => [];
@@ -31,7 +34,7 @@ internal abstract class ValueRenderer
     {
         var builder = new System.Text.StringBuilder();
         builder.Append(KeyText.TagOpen);
-        KeyText.AppendValue(builder, TypeNames.Canonical(type));
+        KeyText.AppendValue(builder, TypeNames.Qualified(type));
         return builder.Append(KeyText.TagClose).ToString();
     }
 }

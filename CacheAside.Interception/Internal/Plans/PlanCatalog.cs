@@ -41,10 +41,11 @@ internal sealed class PlanCatalog
         }
 
         // Two reads whose templates have the same shape can render the same key; with different result
-        // types, each would read the other's entries as corrupt and overwrite them, over and over.
+        // types, each would read the other's entries as corrupt and overwrite them, over and over. Types compare as
+        // the keys tell them: a type parameter rendered at one placeholder is one type in both (Get<T> and GetAsync<T>).
         foreach (var group in reads.GroupBy(s => s.ReadTemplate!.Shape, StringComparer.Ordinal))
         {
-            var byType = group.GroupBy(s => s.ResultType).ToList();
+            var byType = group.GroupBy(s => s.ReadTemplate!.Resolve(s.ResultType!), StringComparer.Ordinal).ToList();
             if (byType.Count > 1)
             {
                 var methods = string.Join(" and ", group.Select(s => $"{s.Display} (\"{s.ReadTemplate!.Text}\")"));
@@ -54,7 +55,7 @@ internal sealed class PlanCatalog
 
             // Values render without their type where the declared type fixes it: GetById(int) with
             // "product:{id}" and GetByCode(string) with "product:{code}" would both store product:1.
-            var byPlaceholders = group.GroupBy(s => string.Join(",", s.ReadTemplate!.PlaceholderTypes.Select(t => TypeNames.Canonical(Nullable.GetUnderlyingType(t) ?? t))), StringComparer.Ordinal).ToList();
+            var byPlaceholders = group.GroupBy(s => string.Join(",", s.ReadTemplate!.PlaceholderTypes.Select(t => s.ReadTemplate.Resolve(Nullable.GetUnderlyingType(t) ?? t))), StringComparer.Ordinal).ToList();
             if (byPlaceholders.Count > 1)
             {
                 var methods = string.Join(" and ", byPlaceholders.Select(g => g.First()).Select(s => $"{s.Display} (\"{s.ReadTemplate!.Text}\": {string.Join(", ", s.ReadTemplate.PlaceholderTypes.Select(TypeNames.Display))})"));
@@ -73,8 +74,9 @@ internal sealed class PlanCatalog
     /// </summary>
     private static void ValidateShapesApart(List<MethodSpec> reads, List<string> problems)
     {
-        // One template of each shape and placeholder types stands for the others: they render the same keys.
-        var shapes = reads.GroupBy(s => s.ReadTemplate!.Shape + string.Concat(s.ReadTemplate.PlaceholderTypes.Select(t => "," + TypeNames.Canonical(t))), StringComparer.Ordinal)
+        // One template of each form stands for the others: they render the same keys. (Of one shape and placeholder
+        // types is not enough: item:{T}:{id} closed over int and over long render apart.)
+        var shapes = reads.GroupBy(s => s.ReadTemplate!.Form, StringComparer.Ordinal)
             .Select(g => (Read: g.First(), g.First().ReadTemplate!.Language))
             .ToList();
         for (var i = 0; i < shapes.Count; i++)
