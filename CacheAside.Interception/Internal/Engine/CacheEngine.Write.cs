@@ -44,18 +44,20 @@ internal sealed partial class CacheEngine
     /// Invalidates <paramref name="keys"/> (full value keys): deletes each value and voids its lease, so no
     /// load that began before this call can store afterwards. A Redis failure is reported, never thrown
     /// unless <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> asks for it, and the keys are invalidated
-    /// again in the background until Redis confirms it (<c>.Repair.cs</c>).
+    /// again in the background until Redis confirms it (<c>.Repair.cs</c>). <paramref name="keyFailed"/> says that a
+    /// key of the call could not be rendered and is not among <paramref name="keys"/>: the call then reports
+    /// <see cref="CacheOutcome.InvalidationFailed"/> even when these were deleted.
     /// </summary>
-    public async ValueTask<bool> InvalidateAsync(CacheOperation operation, string method, string[] keys, long started, bool sync)
+    public async ValueTask<bool> InvalidateAsync(CacheOperation operation, string method, string[] keys, long started, bool sync, CacheEventDetails keyFailed = CacheEventDetails.None)
     {
         var reply = await InvalidateInRedisAsync(keys, sync).ConfigureAwait(false);
         if (reply.IsOk)
         {
-            Telemetry.Completed(operation, method, keys, CacheOutcome.Invalidated, started, CacheEventDetails.None);
-            return true;
+            Telemetry.Completed(operation, method, keys, keyFailed == CacheEventDetails.None ? CacheOutcome.Invalidated : CacheOutcome.InvalidationFailed, started, keyFailed);
+            return keyFailed == CacheEventDetails.None;
         }
 
-        var details = RedisErrors.IsCircuitOpen(reply.Error!) ? CacheEventDetails.CircuitOpen : CacheEventDetails.None;
+        var details = (RedisErrors.IsCircuitOpen(reply.Error!) ? CacheEventDetails.CircuitOpen : CacheEventDetails.None) | keyFailed;
         Telemetry.InvalidationFailed(method, reply.Error!, keys.Length);
         QueueRepairs(keys);
         Telemetry.Completed(operation, method, keys, CacheOutcome.InvalidationFailed, started, details);
@@ -73,12 +75,15 @@ internal sealed partial class CacheEngine
 
     private async ValueTask<bool> InvalidateAfterWriteAsync(WritePlan plan, object?[] arguments, long started, bool sync)
     {
-        if (!plan.TryRenderKeys(arguments, out var keys))
+        // A key that cannot be rendered cannot be deleted; the others still are, so one throwing property leaves
+        // only its own entry to its time to live.
+        var all = plan.TryRenderKeys(arguments, out var keys);
+        if (keys.Length == 0)
         {
             Telemetry.Completed(CacheOperation.Write, plan.Spec.Display, [], CacheOutcome.InvalidationFailed, started, CacheEventDetails.KeyFailed);
             return false;
         }
 
-        return await InvalidateAsync(CacheOperation.Write, plan.Spec.Display, keys, started, sync).ConfigureAwait(false);
+        return await InvalidateAsync(CacheOperation.Write, plan.Spec.Display, keys, started, sync, all ? CacheEventDetails.None : CacheEventDetails.KeyFailed).ConfigureAwait(false);
     }
 }

@@ -10,19 +10,28 @@ internal abstract class WritePlan : MethodPlan
     {
     }
 
-    /// <summary>Renders every key the method names; <see langword="false"/> when a property in one threw.</summary>
+    /// <summary>
+    /// Renders every key the method names into <paramref name="keys"/>; <see langword="false"/> when a property in
+    /// one threw. That key is left out, and the others are still rendered: each of them is still to be deleted.
+    /// </summary>
     public bool TryRenderKeys(object?[] arguments, out string[] keys)
     {
         keys = new string[Spec.Keys.Length];
-        for (var i = 0; i < keys.Length; i++)
+        var rendered = 0;
+        foreach (var renderer in Spec.Keys)
         {
-            if (!TryRenderKey(Spec.Keys[i], arguments, out keys[i]))
+            if (TryRenderKey(renderer, arguments, out var key))
             {
-                keys = [];
-                return false;
+                keys[rendered++] = key;
             }
         }
 
-        return true;
+        if (rendered == keys.Length)
+        {
+            return true;
+        }
+
+        keys = keys[..rendered];
+        return false;
     }
 }
