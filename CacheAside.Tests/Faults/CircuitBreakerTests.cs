@@ -21,10 +21,7 @@ public sealed class CircuitBreakerTests
     public void AMetricsListenerThatThrowsOnStateChanges_NeitherFailsACallerNorStopsTheBreaker()
     {
         using var server = RedisServer.Start();
-        var options = ConfigurationOptions.Parse(server.Endpoint);
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        using var connection = ConnectionMultiplexer.Connect(options);
+        using var connection = ConnectFailingFast(server);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new ProductStore();
         using var harness = CacheAsideHarness<IProductRepository>.Create(store, o =>
@@ -65,10 +62,7 @@ public sealed class CircuitBreakerTests
     public void OpenBreaker_IssuesNoRedisCommand_ThenProbes_AndClosesWhenRedisAnswers()
     {
         using var server = RedisServer.Start();
-        var options = ConfigurationOptions.Parse(server.Endpoint);
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        using var inner = ConnectionMultiplexer.Connect(options);
+        using var inner = ConnectFailingFast(server);
         var counting = new CountingMultiplexer(inner);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new ProductStore();
@@ -152,5 +146,14 @@ public sealed class CircuitBreakerTests
         }), "two failures open it; after the break one call probes and fails; the next is skipped again");
         Assert.That(Eventually.True(() => harness.Logs.WithId(13).Count() == 2), Is.True, "opened, then opened again after the failed probe");
         Assert.That(harness.Logs.WithId(14).Count(), Is.EqualTo(1));
+    }
+
+    /// <summary>A multiplexer that fails commands at once while Redis is down, rather than queueing them, and reconnects on its own.</summary>
+    private static ConnectionMultiplexer ConnectFailingFast(RedisServer server)
+    {
+        var options = ConfigurationOptions.Parse(server.Endpoint);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return ConnectionMultiplexer.Connect(options);
     }
 }

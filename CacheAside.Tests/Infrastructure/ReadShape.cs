@@ -12,6 +12,13 @@ public enum ReadShape
 
 public static class ReadShapeExtensions
 {
+    /// <summary>
+    /// Starts <paramref name="read"/> as a caller of that shape would run it: a synchronous read on a thread of its
+    /// own, so it blocks nothing else; an asynchronous one on the thread pool.
+    /// </summary>
+    public static Task<T> Start<T>(this ReadShape shape, Func<Task<T>> read) =>
+        shape == ReadShape.Sync ? Task.Factory.StartNew(() => read().GetAwaiter().GetResult(), TaskCreationOptions.LongRunning) : Task.Run(read);
+
     /// <summary>Reads a product through the method of the given shape (all three share one key template).</summary>
     public static async Task<Product?> Read(this IProductRepository repository, ReadShape shape, int id) => shape switch
     {

@@ -22,9 +22,9 @@ public sealed class LateCallerTests
         using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(source, server.Endpoint, o => o.RedisTimeout = TimeSpan.FromMilliseconds(50));
         source.Gate.Close();
 
-        var first = Start(() => harness.Service.Read(shape, 1), shape);
+        var first = shape.Start(() => harness.Service.Read(shape, 1));
         Assert.That(source.Gate.WaitForArrival(), Is.True);
-        var second = Start(() => harness.Service.Read(shape, 1), shape);
+        var second = shape.Start(() => harness.Service.Read(shape, 1));
 
         Assert.That(source.Gate.WaitForArrival(TimeSpan.FromSeconds(5)), Is.True, "the second caller called the source while the first's load was still held");
         source.Gate.Open();
@@ -56,7 +56,4 @@ public sealed class LateCallerTests
         source.Gate.Open();
         Assert.That(await Task.WhenAll(first, second), Is.All.EqualTo("v1"));
     }
-
-    private static Task<string?> Start(Func<Task<string?>> read, ReadShape shape) =>
-        shape == ReadShape.Sync ? Task.Factory.StartNew(() => read().GetAwaiter().GetResult(), TaskCreationOptions.LongRunning) : Task.Run(read);
 }

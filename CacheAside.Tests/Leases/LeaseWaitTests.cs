@@ -68,14 +68,11 @@ public sealed class LeaseWaitTests
     private static async Task<string?[]> LoadInOneWaitInTheOther(RowSource source, CacheAsideHarness<IRowRepository> first, CacheAsideHarness<IRowRepository> second, ReadShape shape, string key)
     {
         source.Gate.Close();
-        var loading = Start(() => first.Service.Read(shape, 1), shape);
+        var loading = shape.Start(() => first.Service.Read(shape, 1));
         Assert.That(source.Gate.WaitForArrival(), Is.True);
-        var waiting = Start(() => second.Service.Read(shape, 1), shape);
+        var waiting = shape.Start(() => second.Service.Read(shape, 1));
         Assert.That(Eventually.True(() => first.Redis.HashExists(key + ":lease", "w")), Is.True, "the second container waits for the first's lease");
         source.Gate.Open();
         return await Task.WhenAll(loading, waiting);
     }
-
-    private static Task<string?> Start(Func<Task<string?>> read, ReadShape shape) =>
-        shape == ReadShape.Sync ? Task.Factory.StartNew(() => read().GetAwaiter().GetResult(), TaskCreationOptions.LongRunning) : Task.Run(read);
 }

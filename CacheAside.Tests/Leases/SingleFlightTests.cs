@@ -23,7 +23,7 @@ public sealed class SingleFlightTests(Topology topology)
         source.Commit(1, "v1");
         using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Start(() => harness.Service.Read(shape), shape)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => shape.Start(() => harness.Service.Read(shape))));
 
         Assert.That(results, Is.All.EqualTo("v1"));
         Assert.That(source.Loads, Is.EqualTo(1));
@@ -80,14 +80,11 @@ public sealed class SingleFlightTests(Topology topology)
         using var harness = CacheAsideHarness<IRowRepository>.Create(source, topology);
 
         var calls = Enumerable.Range(0, 20)
-            .Select(i => i % 2 == 0 ? Start(() => harness.Service.Read(ReadShape.Sync), ReadShape.Sync) : harness.Service.GetAsync(1))
+            .Select(i => i % 2 == 0 ? ReadShape.Sync.Start(() => harness.Service.Read(ReadShape.Sync)) : harness.Service.GetAsync(1))
             .ToArray();
         var results = await Task.WhenAll(calls);
 
         Assert.That(results, Is.All.EqualTo("v1"));
         Assert.That(source.Loads, Is.EqualTo(1), "synchronous callers wait for the asynchronous load through Redis, or the other way round");
     }
-
-    private static Task<string?> Start(Func<Task<string?>> read, ReadShape shape) =>
-        shape == ReadShape.Sync ? Task.Factory.StartNew(() => read().GetAwaiter().GetResult(), TaskCreationOptions.LongRunning) : Task.Run(read);
 }

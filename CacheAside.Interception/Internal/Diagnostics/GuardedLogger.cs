@@ -7,14 +7,35 @@ namespace CacheAside.Interception.Internal.Diagnostics;
 /// The application's logger, through which nothing it throws gets out: a logging provider that fails (a full
 /// disk, a closed sink) must fail neither a repository call nor the cache's own work, such as the breaker's.
 /// </summary>
+[SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A logging provider's failure must never reach a repository caller.")]
 internal sealed class GuardedLogger(ILogger inner) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => Try(static s => s.inner.BeginScope(s.state), (inner, state));
+        where TState : notnull
+    {
+        try
+        {
+            return inner.BeginScope(state);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
 
-    public bool IsEnabled(LogLevel logLevel) => Try(static s => s.inner.IsEnabled(s.logLevel), (inner, logLevel));
+    /// <remarks>Asked at the end of every call (whether a debug line is wanted): a plain call in a try block.</remarks>
+    public bool IsEnabled(LogLevel logLevel)
+    {
+        try
+        {
+            return inner.IsEnabled(logLevel);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
 
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A logging provider's failure must never reach a repository caller.")]
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         try
@@ -24,19 +45,6 @@ internal sealed class GuardedLogger(ILogger inner) : ILogger
         catch (Exception)
         {
             // Dropped: the message is lost, the call goes on.
-        }
-    }
-
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A logging provider's failure must never reach a repository caller.")]
-    private static TResult? Try<TState, TResult>(Func<TState, TResult> call, TState state)
-    {
-        try
-        {
-            return call(state);
-        }
-        catch (Exception)
-        {
-            return default;
         }
     }
 }

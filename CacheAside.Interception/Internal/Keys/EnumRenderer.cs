@@ -16,7 +16,12 @@ internal sealed class EnumRenderer<T> : ValueRenderer<T>
     {
         Span<char> name = stackalloc char[128];
         Span<char> number = stackalloc char[32];
-        if (Enum.TryFormat(value, name, out var nameLength) && Enum.TryFormat(value, number, out var numberLength, "D"))
+        if (Enum.TryFormat(value, name, out var nameLength) && StartsAsAName(name[..nameLength]))
+        {
+            // A member's name, the common case: formatted once.
+            KeyText.AppendValue(writer.Builder, name[..nameLength]);
+        }
+        else if (nameLength > 0 && Enum.TryFormat(value, number, out var numberLength, "D"))
         {
             WriteNameOrNumber(writer, value, name[..nameLength], number[..numberLength]);
         }
@@ -30,13 +35,16 @@ internal sealed class EnumRenderer<T> : ValueRenderer<T>
     // the same as its "D" text, and the number is written again, invariantly.
     private static void WriteNameOrNumber(KeyWriter writer, T value, ReadOnlySpan<char> name, ReadOnlySpan<char> number)
     {
-        if (name.SequenceEqual(number))
-        {
-            KeyText.AppendValue(writer.Builder, Convert.ToString(Convert.ChangeType(value, s_underlying, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
-        }
-        else
+        if (StartsAsAName(name) || !name.SequenceEqual(number))
         {
             KeyText.AppendValue(writer.Builder, name);
         }
+        else
+        {
+            KeyText.AppendValue(writer.Builder, Convert.ToString(Convert.ChangeType(value, s_underlying, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        }
     }
+
+    /// <summary>Whether <paramref name="text"/> starts as a member's name does (a letter or <c>_</c>), which no number does.</summary>
+    private static bool StartsAsAName(ReadOnlySpan<char> text) => text.Length > 0 && (char.IsLetter(text[0]) || text[0] == '_');
 }
