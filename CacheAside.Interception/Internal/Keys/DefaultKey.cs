@@ -81,6 +81,28 @@ internal sealed class DefaultKey : KeyRenderer
         writer.Parameter = null;
     }
 
+    public override bool TryRenderBare(Span<char> destination, object?[] arguments, out int written)
+    {
+        written = _head.Length;
+        if (!_head.TryCopyTo(destination))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _indexes.Length; i++)
+        {
+            if (written >= destination.Length || !_slots[i].TryWriteBare(arguments[_indexes[i]], destination[(written + 1)..], out var length))
+            {
+                return false;
+            }
+
+            destination[written] = KeyText.Separator;
+            written += 1 + length;
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// The parameter types a signature names: the method's own, a type parameter of the method by its position, since
     /// <c>Describe&lt;T&gt;(T)</c> and <c>Describe&lt;T&gt;(int)</c> both close to <c>Describe&lt;int&gt;(int)</c>. When a closing

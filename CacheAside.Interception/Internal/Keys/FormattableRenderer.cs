@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CacheAside.Interception.Internal.Keys;
 
 /// <summary>
@@ -17,4 +19,7 @@ internal sealed class FormattableRenderer<T> : ValueRenderer<T>
     }
 
     public override void WriteTyped(KeyWriter writer, T value) => KeyText.AppendFormatted(writer.Builder, value, _format);
+
+    public override bool TryWriteBare(object value, Span<char> destination, out int written) =>
+        ((T)value).TryFormat(destination, out written, _format, CultureInfo.InvariantCulture) && KeyText.IsBareValue(destination[..written]);
 }

@@ -18,6 +18,9 @@ internal sealed class KeyBuilder
     /// <summary>The shortest start of the body a hashed key keeps, so people reading Redis can tell what it is.</summary>
     internal const int MinimumStart = 32;
 
+    /// <summary>The longest key built without a writer, in a stack buffer.</summary>
+    private const int BareKeyLength = 256;
+
     [ThreadStatic]
     private static KeyWriter? s_threadWriter;
 
@@ -44,7 +47,10 @@ internal sealed class KeyBuilder
 
     /// <summary>The full key of a call: the prefix, and the body <paramref name="renderer"/> writes from <paramref name="arguments"/> in the hash tag.</summary>
     /// <exception cref="KeyRenderException">An argument cannot be part of a key.</exception>
-    public string Build(KeyRenderer renderer, object?[] arguments)
+    public string Build(KeyRenderer renderer, object?[] arguments) => TryBuildBare(renderer, arguments) ?? BuildWritten(renderer, arguments);
+
+    /// <summary>The full key of a call as <see cref="KeyRenderer.Render"/> writes it: what <see cref="Build(KeyRenderer, object?[])"/> returns, taking no shortcut.</summary>
+    internal string BuildWritten(KeyRenderer renderer, object?[] arguments)
     {
         var writer = Rent();
         renderer.Render(writer, arguments);
@@ -64,6 +70,27 @@ internal sealed class KeyBuilder
         var writer = Rent();
         writer.Builder.Append(keyWithoutPrefix);
         return Finish(writer);
+    }
+
+    /// <summary>
+    /// The key of a template whose every part is text as it stands (<c>product:{id}</c> with a number, a
+    /// <see cref="Guid"/>, a string with nothing to escape): written into a stack buffer and made a string once, the
+    /// same text <see cref="BuildWritten"/> makes, without its writer; <see langword="null"/> when the key is not of that kind,
+    /// or too long to be kept as it is.
+    /// </summary>
+    private string? TryBuildBare(KeyRenderer renderer, object?[] arguments)
+    {
+        Span<char> key = stackalloc char[BareKeyLength];
+        var start = _prefix.Length + 1;
+        if (start >= BareKeyLength || !renderer.TryRenderBare(key[start..^1], arguments, out var body) || start + body + 1 > _maxLength)
+        {
+            return null;
+        }
+
+        _prefix.CopyTo(key);
+        key[start - 1] = KeyText.HashTagOpen;
+        key[start + body] = KeyText.HashTagClose;
+        return new string(key[..(start + body + 1)]);
     }
 
     private KeyWriter Rent()

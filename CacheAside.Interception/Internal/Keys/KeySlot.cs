@@ -64,4 +64,16 @@ internal sealed class KeySlot
         writer.Builder.Append(runtime.Tag);
         runtime.Write(writer, value);
     }
+
+    /// <summary>Writes <paramref name="value"/> as <see cref="Write"/> would, when that is its text as it stands (a value of exactly the declared type, no escape).</summary>
+    public bool TryWriteBare(object? value, Span<char> destination, out int written)
+    {
+        if (value is null || value.GetType() != _exact || _typeValued)
+        {
+            written = 0;
+            return false;
+        }
+
+        return (_exactRenderer ??= ValueRenderers.For(_exact)).TryWriteBare(value, destination, out written);
+    }
 }

@@ -76,6 +76,22 @@ internal sealed class KeyTemplate : KeyRenderer
         writer.Parameter = null;
     }
 
+    public override bool TryRenderBare(Span<char> destination, object?[] arguments, out int written)
+    {
+        written = 0;
+        foreach (var segment in _segments)
+        {
+            if (!segment.TryRenderBare(destination[written..], arguments, out var length))
+            {
+                return false;
+            }
+
+            written += length;
+        }
+
+        return true;
+    }
+
     internal abstract class Segment
     {
         /// <summary>Gets every text the segment can render.</summary>
@@ -85,6 +101,9 @@ internal sealed class KeyTemplate : KeyRenderer
         public abstract string Form { get; }
 
         public abstract void Render(KeyWriter writer, object?[] arguments);
+
+        /// <summary>Writes what <see cref="Render"/> would, when that is text as it stands (see <see cref="KeyRenderer.TryRenderBare"/>).</summary>
+        public abstract bool TryRenderBare(Span<char> destination, object?[] arguments, out int written);
     }
 
     /// <summary>Literal text, already escaped for a key body.</summary>
@@ -101,6 +120,12 @@ internal sealed class KeyTemplate : KeyRenderer
         public override string Form => TypeArgument is { IsGenericParameter: true } ? "{type}" : rendered;
 
         public override void Render(KeyWriter writer, object?[] arguments) => writer.Builder.Append(rendered);
+
+        public override bool TryRenderBare(Span<char> destination, object?[] arguments, out int written)
+        {
+            written = rendered.Length;
+            return rendered.TryCopyTo(destination);
+        }
     }
 
     /// <summary>An argument, or the end of a property path of one, rendered in the slot of its declared type.</summary>
@@ -132,6 +157,17 @@ internal sealed class KeyTemplate : KeyRenderer
 
             writer.Parameter = name;
             slot.Write(writer, value);
+        }
+
+        public override bool TryRenderBare(Span<char> destination, object?[] arguments, out int written)
+        {
+            if (path.Length != 0)
+            {
+                written = 0;
+                return false;
+            }
+
+            return slot.TryWriteBare(arguments[index], destination, out written);
         }
     }
 }

@@ -83,6 +83,9 @@ internal static class KeyText
     public static void AppendLiteral(StringBuilder builder, ReadOnlySpan<char> text) =>
         Append(builder, text, s_literal);
 
+    /// <summary>Tells whether <paramref name="text"/> is value text that <see cref="AppendValue"/> writes as it stands: not empty, nothing to escape.</summary>
+    public static bool IsBareValue(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAny(s_value);
+
     /// <summary>Appends a number or another formattable value in its invariant text, escaped as value text.</summary>
     public static void AppendFormatted<T>(StringBuilder builder, T value, string? format)
         where T : ISpanFormattable

@@ -30,6 +30,17 @@ internal abstract class ValueRenderer
     /// <summary>Writes <paramref name="value"/>, which is not <see langword="null"/> and of <see cref="Type"/>.</summary>
     public abstract void Write(KeyWriter writer, object value);
 
+    /// <summary>
+    /// Writes <paramref name="value"/> (not <see langword="null"/>, of <see cref="Type"/>) into <paramref name="destination"/>
+    /// when its text is written as it stands: not empty, nothing in it escaped. <see langword="false"/> otherwise, and
+    /// for every kind of value that is more than one text.
+    /// </summary>
+    public virtual bool TryWriteBare(object value, Span<char> destination, out int written)
+    {
+        written = 0;
+        return false;
+    }
+
     internal static string TagOf(Type type)
     {
         var builder = new System.Text.StringBuilder();
