@@ -1,20 +1,25 @@
+using System.IO.Hashing;
+
 namespace CacheAside.Interception.Internal.Entries;
 
 /// <summary>
-/// The values a method's codec decoded lately, each with the exact entry it came from, so that a hit whose
-/// entry is byte for byte one decoded before returns that earlier instance instead of decoding again. Only
-/// for result types that are deeply immutable (<see cref="Serialization.Immutability"/>), where sharing an
-/// instance cannot be told from a fresh copy; every hit still reads its entry from Redis, and a
-/// single changed byte is a new decode, so nothing here can be staler or other than what Redis holds.
+/// The values a method's codec decoded lately, each with the length and the 128-bit hash of the entry it came
+/// from, so that a hit whose entry is, by those, one decoded before returns that earlier instance instead of
+/// decoding again. Only for result types that are deeply immutable (<see cref="Serialization.Immutability"/>), where
+/// sharing an instance cannot be told from a fresh copy; every hit still reads its entry from Redis, and an entry
+/// that differs in a single byte has another hash, so nothing here can be staler or other than what Redis holds.
+/// (Two different entries of one token and one length share an XxHash128 with a chance of one in 2^128.)
 /// </summary>
 /// <remarks>
 /// A table of <see cref="Slots"/> slots in sets of <see cref="Ways"/>; an entry's set is picked by its token
 /// (a load's random 64-bit token, written in the entry's header), so entries spread evenly. Each slot holds one
-/// immutable record, read and replaced whole, so there is no lock. The entries held add up to at most
-/// <see cref="MaxBytes"/>; an entry larger than <see cref="MaxEntryBytes"/> is never kept. An entry is kept
-/// the second time it is decoded, not the first: a method whose hits spread over many more entries than the
-/// table holds would otherwise copy every entry it decodes, only to replace it before it is read again. The
-/// tables (32 KB each) are allocated by the first entry decoded.
+/// immutable record, read and replaced whole, so there is no lock. A hit reads one record, not the bytes of the
+/// entry it came from: with a thousand keys those are rarely in the CPU's caches, and comparing them cost more
+/// than the rest of the hit. The entries whose values are held add up to at most <see cref="MaxBytes"/> (an
+/// entry's length stands for its value's size); an entry larger than <see cref="MaxEntryBytes"/> is never kept.
+/// An entry is kept the second time it is decoded, not the first: a method whose hits spread over many more
+/// entries than the table holds would otherwise keep every value it decodes, only to replace it before it is
+/// read again. The tables (32 KB each) are allocated by the first entry decoded.
 /// </remarks>
 /// <typeparam name="T">The result type.</typeparam>
 internal sealed class DecodedEntries<T>
@@ -25,7 +30,7 @@ internal sealed class DecodedEntries<T>
     /// <summary>How many slots an entry may take: the size of a set.</summary>
     public const int Ways = 4;
 
-    /// <summary>How many bytes of entries the table holds at most.</summary>
+    /// <summary>How many bytes of entries the values held were decoded from, at most.</summary>
     public const long MaxBytes = 1 << 20;
 
     /// <summary>The largest entry the table keeps.</summary>
@@ -44,9 +49,11 @@ internal sealed class DecodedEntries<T>
         if (Volatile.Read(ref _slots) is { } slots)
         {
             var set = SetOf(token);
+            UInt128? hash = null;
             for (var i = set; i < set + Ways; i++)
             {
-                if (Volatile.Read(ref slots[i]) is { } decoded && decoded.Stamp.Token == token && decoded.Entry.AsSpan().SequenceEqual(entry))
+                if (Volatile.Read(ref slots[i]) is { } decoded && decoded.Stamp.Token == token && decoded.Length == entry.Length
+                    && decoded.Hash == (hash ??= XxHash128.HashToUInt128(entry)))
                 {
                     value = decoded.Value;
                     stamp = decoded.Stamp;
@@ -98,14 +105,14 @@ internal sealed class DecodedEntries<T>
         }
 
         var replaced = Volatile.Read(ref slots[slot]);
-        var growth = entry.Length - (replaced?.Entry.Length ?? 0);
+        var growth = entry.Length - (replaced?.Length ?? 0);
         if (growth > 0 && Interlocked.Add(ref _bytes, growth) > MaxBytes)
         {
             Interlocked.Add(ref _bytes, -growth);
             return;
         }
 
-        if (Interlocked.CompareExchange(ref slots[slot], new Decoded(stamp, entry.ToArray(), value), replaced) != replaced)
+        if (Interlocked.CompareExchange(ref slots[slot], new Decoded(stamp, XxHash128.HashToUInt128(entry), entry.Length, value), replaced) != replaced)
         {
             // Another thread replaced it first; its entry stays.
             if (growth > 0)
@@ -130,11 +137,15 @@ internal sealed class DecodedEntries<T>
         return table;
     }
 
-    /// <summary>An entry as it was read, and the stamp and value decoded from it.</summary>
-    private sealed class Decoded(EntryStamp stamp, byte[] entry, T value)
+    /// <summary>
+    /// An entry as it was read — its length and 128-bit hash, which a hit compares without reading the bytes kept
+    /// elsewhere in memory, one cache line instead of the entry's — and the stamp and value decoded from it.
+    /// </summary>
+    private sealed class Decoded(EntryStamp stamp, UInt128 hash, int length, T value)
     {
         public readonly EntryStamp Stamp = stamp;
-        public readonly byte[] Entry = entry;
+        public readonly UInt128 Hash = hash;
+        public readonly int Length = length;
         public readonly T Value = value;
     }
 }
