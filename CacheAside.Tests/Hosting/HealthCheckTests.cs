@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Autofac;
 using Autofac.Extensions.DependencyInjection;
 using CacheAside.Interception;
+using CacheAside.Interception.Internal.Engine;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -97,6 +98,47 @@ public sealed class HealthCheckTests
         server.Restart();
 
         Assert.That(await EventuallyAsync(async () => (await CheckAsync(host)).Status == HealthStatus.Healthy, TimeSpan.FromSeconds(20)), Is.True, "healthy once the multiplexer reconnected");
+    }
+
+    [Test]
+    public async Task BreakerOpen_AfterItsBreak_TheCheckIsTheProbe_SoAnIdleServiceIsHealthyOnceRedisIsBack()
+    {
+        using var server = RedisServer.Start();
+        using var host = BuildHost(server.Endpoint, ("CacheAside:CircuitBreakerMinimumThroughput", "2"), ("CacheAside:CircuitBreakerBreakDuration", "00:00:01"));
+        var products = host.Services.GetRequiredService<IProductRepository>();
+        var engine = host.Services.GetRequiredService<ILifetimeScope>().Resolve<CacheEngine>();
+        server.Kill();
+        for (var i = 0; i < 5; i++)
+        {
+            await products.GetByIdAsync(1);
+        }
+
+        Assert.That(engine.Store.Breaker.IsOpen, Is.True);
+        Assert.That((await CheckAsync(host)).Data["circuit_breaker"], Is.EqualTo("open"), "within the break the check asks nothing");
+        server.Restart();
+
+        // No call from here on: only the checks can find that Redis is back.
+        Assert.That(await EventuallyAsync(async () => (await CheckAsync(host)).Status == HealthStatus.Healthy, TimeSpan.FromSeconds(20)), Is.True, "healthy once a check after the break probed Redis");
+        Assert.That(engine.Store.Breaker.IsOpen, Is.False, "the check's probe closed the breaker, so the next call uses the cache");
+        Assert.That((await CheckAsync(host)).Data["circuit_breaker"], Is.EqualTo("closed"));
+    }
+
+    [Test]
+    public async Task TheConnectionOfWritesDown_IsDegraded_SayingInvalidationsFail()
+    {
+        using var server = RedisServer.Start();
+        using var host = BuildHost(server.Endpoint);
+        var engine = host.Services.GetRequiredService<ILifetimeScope>().Resolve<CacheEngine>();
+        Assert.That(engine.Store.Writes, Is.Not.SameAs(engine.Store.Connection), "the container's own connections: one for reads, one for writes");
+        Assert.That((await CheckAsync(host)).Status, Is.EqualTo(HealthStatus.Healthy));
+
+        await engine.Store.Writes.CloseAsync(allowCommandsToComplete: false);
+        var report = await CheckAsync(host);
+
+        Assert.That(report.Status, Is.EqualTo(HealthStatus.Degraded), report.Description);
+        Assert.That(report.Description, Does.StartWith("CacheAside cannot invalidate: on the connection of writes, Redis "));
+        Assert.That(report.Description, Does.EndWith(": hits still come from the cache, and invalidations that fail are retried until Redis takes them."));
+        Assert.That(report.Data["circuit_breaker"], Is.EqualTo("closed"));
     }
 
     [Test]

@@ -66,6 +66,13 @@ internal sealed partial class RedisStore : IDisposable
     public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget, long started) =>
         Complete(Send(static (db, s) => s.store.SendGet(db, s.key, s.sync), _reads, (store: this, key, sync), started), sync, budget);
 
+    /// <summary>
+    /// <c>PING</c> on the connection of reads, through the breaker: once a break is over, the breaker's probe, whose
+    /// answer closes it (or opens it for another break). What a health check sends when no call has probed Redis yet.
+    /// </summary>
+    public ValueTask<RedisReply> ProbeAsync(TimeSpan budget) =>
+        Complete(Send(static (db, _) => db.ExecuteAsync("PING"), _reads, 0), sync: false, budget);
+
     /// <summary><c>SET key value PX ttl</c>, replacing whatever the key holds: the store when leases are off.</summary>
     public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>
         Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl))), sync, budget);
