@@ -1,6 +1,7 @@
 using CacheAside.Interception;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Redis;
+using CacheAside.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -107,6 +108,80 @@ public sealed class BudgetClockTests
     }
 
     [Test]
+    public async Task AnsweredInTime_WithThePoolTooBusyToTellTheWait_IsAnAnswer_NotARedisFailure()
+    {
+        var (time, clock, store) = Create(minimumThroughput: 1);
+        var answer = new TaskCompletionSource<RedisResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = clock.Rent().Start(store, answer.Task, probe: false, time.GetTimestamp(), s_budget);
+        ValueTask<RedisReply> replied;
+        using (BusyPool.Occupy())
+        {
+            // The answer's continuation waits for a pool thread; the clock's tick (run here, by the test's clock) comes first.
+            answer.SetResult(RedisResult.Create((RedisValue)"v"));
+            time.Advance(s_budget + clock.Tick);
+            replied = wait;
+        }
+
+        var reply = await replied.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(reply.Status, Is.EqualTo(ReplyStatus.Ok), reply.Error?.Message);
+        Assert.That((string?)reply.Result, Is.EqualTo("v"));
+        Assert.That(store.Breaker.IsOpen, Is.False, "Redis answered: nothing to count against it");
+    }
+
+    [Test]
+    public async Task AGetWhoseBatchWasNeverSent_TimesOut_WithoutCountingAgainstRedis()
+    {
+        var (time, clock, store) = Create(minimumThroughput: 1);
+        var batch = new GetBatch(store, SharedRedis.Connection.GetDatabase().CreateBatch(), time.GetTimestamp());
+        Assert.That(batch.TryAdd("budget-clock:unsent", out var get), Is.True);
+        var wait = clock.Rent().Start(store, get, probe: false, time.GetTimestamp(), s_budget, batch);
+
+        time.Advance(s_budget + clock.Tick);
+        var reply = await wait;
+
+        Assert.That(batch.IsSent, Is.False);
+        Assert.That(reply.Status, Is.EqualTo(ReplyStatus.Failed), "for its caller, a timeout like any other");
+        Assert.That(reply.Error!.Message, Does.StartWith("not sent within 50 ms"));
+        Assert.That(store.Breaker.IsOpen, Is.False, "the GET never reached Redis: a starved pool must not open the breaker");
+
+        // The same wait for a command that did go out, and was not answered, is a Redis failure: the breaker opens.
+        var unanswered = new TaskCompletionSource<RedisResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var timedOut = clock.Rent().Start(store, unanswered.Task, probe: false, time.GetTimestamp(), s_budget);
+        time.Advance(s_budget + clock.Tick);
+        Assert.That((await timedOut).Status, Is.EqualTo(ReplyStatus.Failed));
+        Assert.That(store.Breaker.IsOpen, Is.True);
+    }
+
+    [Test]
+    public async Task AValueThatArrivesAfterItsWaitTimedOut_GoesBackToThePool()
+    {
+        var (time, clock, store) = Create();
+        var answer = new TaskCompletionSource<Lease<byte>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = clock.Rent().Start(store, answer.Task, probe: false, time.GetTimestamp(), s_budget);
+        time.Advance(s_budget + clock.Tick);
+        Assert.That((await wait).Status, Is.EqualTo(ReplyStatus.Failed));
+
+        var late = Lease<byte>.Create(16, clear: false);
+        answer.SetResult(late);
+
+        Assert.That(SpinWait.SpinUntil(() => IsDisposed(late), TimeSpan.FromSeconds(10)), Is.True, "nobody reads the late value: its pooled buffer is returned");
+
+        static bool IsDisposed(Lease<byte> lease)
+        {
+            try
+            {
+                _ = lease.Span;
+                return false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
+    [Test]
     public void ABatchThatWaitedLongerThanAFifthOfTheBudget_PausesCoalescing_ForCoalescingPause()
     {
         var (time, _, store) = Create();
@@ -125,10 +200,10 @@ public sealed class BudgetClockTests
         Assert.That(store.IsCoalescingPaused, Is.False, "coalescing resumes by itself");
     }
 
-    private static (FakeTimeProvider Time, BudgetClock Clock, RedisStore Store) Create()
+    private static (FakeTimeProvider Time, BudgetClock Clock, RedisStore Store) Create(int minimumThroughput = 1000)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new CacheAsideOptions { TimeProvider = time, RedisTimeout = s_budget, CircuitBreakerMinimumThroughput = 1000 };
+        var options = new CacheAsideOptions { TimeProvider = time, RedisTimeout = s_budget, CircuitBreakerMinimumThroughput = minimumThroughput };
         var telemetry = new CacheAsideTelemetry([], NullLogger.Instance, time);
         var breaker = new CircuitBreaker(options, telemetry);
         var store = new RedisStore(SharedRedis.Connection, SharedRedis.Connection, -1, breaker, time, s_budget, coalesceAbove: 0);

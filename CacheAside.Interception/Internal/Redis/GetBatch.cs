@@ -32,6 +32,18 @@ internal sealed class GetBatch : IThreadPoolWorkItem
     /// <summary>Gets the store whose connection the batch writes to; <see langword="null"/> once sent, so a thread's last batch keeps no container alive.</summary>
     public RedisStore? Store { get; private set; }
 
+    /// <summary>Gets whether the batch was handed to the connection: until then, its commands never left the process.</summary>
+    public bool IsSent
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _batch is null;
+            }
+        }
+    }
+
     /// <summary>Adds a <c>GET</c>; <see langword="false"/> when the batch was sent already or is full.</summary>
     public bool TryAdd(RedisKey key, out Task<Lease<byte>?> reply)
     {

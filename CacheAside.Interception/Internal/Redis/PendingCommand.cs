@@ -32,6 +32,7 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
     private bool _probe;
     private long _started;
     private TimeSpan _budget;
+    private GetBatch? _batch;
 
     public PendingCommand(BudgetClock clock)
     {
@@ -43,10 +44,14 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
     /// <summary>Gets or sets where the clock's table holds this wait; -1 when it does not. Written under the clock's lock.</summary>
     public int Slot { get; set; }
 
-    /// <summary>Waits for <paramref name="task"/>, sent at <paramref name="started"/>, at most <paramref name="budget"/>.</summary>
-    public ValueTask<RedisReply> Start(RedisStore store, Task task, bool probe, long started, TimeSpan budget)
+    /// <summary>
+    /// Waits for <paramref name="task"/>, sent at <paramref name="started"/> (into <paramref name="batch"/>, when it was
+    /// batched), at most <paramref name="budget"/>.
+    /// </summary>
+    public ValueTask<RedisReply> Start(RedisStore store, Task task, bool probe, long started, TimeSpan budget, GetBatch? batch = null)
     {
         _store = store;
+        _batch = batch;
         _task = task;
         _probe = probe;
         _started = started;
@@ -86,9 +91,14 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
         _clock.Disarmed();
         _clock.Forget(this);
 
-        // Never run the caller's continuation on the clock's thread.
+        // Never run the caller's continuation on the clock's thread. Redis may have answered in time with the thread
+        // pool too busy to tell this wait: that is an answer. A GET whose batch is still waiting for the pool never
+        // reached Redis: a timeout, but not a Redis failure (except for the breaker's probe, whose outcome must be told).
         _core.RunContinuationsAsynchronously = true;
-        _core.SetResult(_store!.TimedOut(_task!, _budget, _probe, _started));
+        _core.SetResult(
+            _task!.IsCompleted ? _store!.Finish(_task, _probe, _started)
+            : !_probe && _batch is { IsSent: false } ? RedisStore.Unsent(_task, _budget)
+            : _store!.TimedOut(_task, _budget, _probe, _started));
         return true;
     }
 
@@ -99,6 +109,7 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
         {
             _task = null;
             _store = null;
+            _batch = null;
             _core.Reset();
             _clock.Return(this);
         }

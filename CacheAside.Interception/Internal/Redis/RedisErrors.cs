@@ -100,6 +100,9 @@ internal static class RedisErrors
     public static TimeoutException BudgetExceeded(TimeSpan budget) =>
         new($"no answer within {budget.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms (CacheAsideOptions.RedisTimeout)");
 
+    public static TimeoutException NotSent(TimeSpan budget) =>
+        new($"not sent within {budget.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture)} ms (CacheAsideOptions.RedisTimeout): the batch of GETs it was in waited that long for a thread-pool thread");
+
     private static bool IsUnavailabilityReply(string message) =>
         message.StartsWith("LOADING", StringComparison.Ordinal)
         || message.StartsWith("READONLY", StringComparison.Ordinal)

@@ -23,6 +23,10 @@ internal sealed partial class RedisStore
     [ThreadStatic]
     private static GetBatch? s_openBatch;
 
+    /// <summary>The batch this thread's last <c>GET</c> went into, for its wait to take; <see langword="null"/> when it went alone.</summary>
+    [ThreadStatic]
+    private static GetBatch? s_batchedInto;
+
     private long _batches;
     private long _pauses;
     private long _pausedUntil;
@@ -38,6 +42,18 @@ internal sealed partial class RedisStore
 
     /// <summary>Gets whether a slow flush paused coalescing, until <see cref="CoalescingPause"/> after it.</summary>
     internal bool IsCoalescingPaused => _time.GetTimestamp() < Volatile.Read(ref _pausedUntil);
+
+    /// <summary>Takes the batch the <c>GET</c> this thread just sent went into; <see langword="null"/> when it went alone.</summary>
+    private static GetBatch? TakeBatch()
+    {
+        var batch = s_batchedInto;
+        if (batch is not null)
+        {
+            s_batchedInto = null;
+        }
+
+        return batch;
+    }
 
     /// <summary>A batch's work item ran: it was queued at <paramref name="queuedAt"/>, a <see cref="TimeProvider"/> timestamp.</summary>
     internal void BatchSent(long queuedAt)
@@ -63,6 +79,7 @@ internal sealed partial class RedisStore
 
         if (s_openBatch is { } open && ReferenceEquals(open.Store, this) && open.TryAdd(key, out var reply))
         {
+            s_batchedInto = open;
             return reply;
         }
 
@@ -74,6 +91,7 @@ internal sealed partial class RedisStore
         open = new GetBatch(this, database.CreateBatch(), _time.GetTimestamp());
         open.TryAdd(key, out reply);
         s_openBatch = open;
+        s_batchedInto = open;
         Interlocked.Increment(ref _batches);
 
         // The global queue, not this thread's own: this thread first finishes the replies it holds (whose

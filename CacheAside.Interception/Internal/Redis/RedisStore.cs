@@ -63,8 +63,11 @@ internal sealed partial class RedisStore : IDisposable
     /// <param name="sync">Whether to wait in the mode that completes synchronously.</param>
     /// <param name="budget">How long to wait for the answer.</param>
     /// <param name="started">When the budget began, a <see cref="TimeProvider"/> timestamp: the call's start.</param>
-    public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget, long started) =>
-        Complete(Send(static (db, s) => s.store.SendGet(db, s.key, s.sync), _reads, (store: this, key, sync), started), sync, budget);
+    public ValueTask<RedisReply> GetAsync(RedisKey key, bool sync, TimeSpan budget, long started)
+    {
+        var sent = Send(static (db, s) => s.store.SendGet(db, s.key, s.sync), _reads, (store: this, key, sync), started);
+        return Complete(sent, sync, budget, TakeBatch());
+    }
 
     /// <summary>
     /// <c>PING</c> on the connection of reads, through the breaker: once a break is over, the breaker's probe, whose
@@ -208,8 +211,11 @@ internal sealed partial class RedisStore : IDisposable
         }
     }
 
-    /// <summary>Waits for a sent command, at most <paramref name="budget"/>: the one place sync and async differ.</summary>
-    private ValueTask<RedisReply> Complete<TResult>(in Sent<TResult> sent, bool sync, TimeSpan budget)
+    /// <summary>
+    /// Waits for a sent command, at most <paramref name="budget"/>: the one place sync and async differ. <paramref name="batch"/>
+    /// is the batch of <c>GET</c>s the command went into, if any (see <c>.Coalescing.cs</c>).
+    /// </summary>
+    private ValueTask<RedisReply> Complete<TResult>(in Sent<TResult> sent, bool sync, TimeSpan budget, GetBatch? batch = null)
     {
         if (sent.Task is not { } pending)
         {
@@ -240,7 +246,7 @@ internal sealed partial class RedisStore : IDisposable
             return new(answered ? Finish(pending, sent.Probe, sent.Started) : TimedOut(pending, budget, sent.Probe, sent.Started));
         }
 
-        return _clock.Rent().Start(this, pending, sent.Probe, sent.Started, budget);
+        return _clock.Rent().Start(this, pending, sent.Probe, sent.Started, budget, batch);
     }
 
     /// <summary>What a command sent at <paramref name="started"/> and answered in time came back with, recorded in the breaker.</summary>
@@ -280,10 +286,39 @@ internal sealed partial class RedisStore : IDisposable
     /// <summary>A command that did not answer within its budget: a failure, and the command goes on unwatched.</summary>
     internal RedisReply TimedOut(Task pending, TimeSpan budget, bool probe, long started)
     {
-        // The command goes on unwatched; its later error must not surface as an unobserved task exception.
-        pending.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        LeaveUnwatched(pending);
         return Finish(RedisErrors.BudgetExceeded(budget), probe, started);
     }
+
+    /// <summary>
+    /// A <c>GET</c> whose batch was still waiting for a thread-pool thread at its deadline: a failure for its caller, but
+    /// not Redis's, so the breaker is not told (a starved pool must not switch the cache off). It goes on unwatched.
+    /// </summary>
+    internal static RedisReply Unsent(Task pending, TimeSpan budget)
+    {
+        LeaveUnwatched(pending);
+        return RedisReply.Failure(ReplyStatus.Failed, RedisErrors.NotSent(budget));
+    }
+
+    /// <summary>
+    /// A command nobody waits for any more: its later error must not surface as an unobserved task exception, and a
+    /// late value's pooled buffer goes back to the pool.
+    /// </summary>
+    private static void LeaveUnwatched(Task pending) => pending.ContinueWith(
+        static t =>
+        {
+            if (t is Task<Lease<byte>?> { IsCompletedSuccessfully: true } lease)
+            {
+                lease.Result?.Dispose();
+            }
+            else
+            {
+                _ = t.Exception;
+            }
+        },
+        CancellationToken.None,
+        TaskContinuationOptions.ExecuteSynchronously,
+        TaskScheduler.Default);
 
     private List<RedisKey[]> GroupBySlot(RedisKey[] keys, int keysPerEntry)
     {
