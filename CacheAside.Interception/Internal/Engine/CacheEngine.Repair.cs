@@ -45,6 +45,12 @@ internal sealed partial class CacheEngine
 
     private void QueueRepairs(string[] keys)
     {
+        // Disposed: the connections are gone and nothing repairs any more (a write finishing during shutdown).
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         var until = _time.GetTimestamp() + _repairWindowTicks;
         var queued = 0;
         foreach (var key in keys)
@@ -161,6 +167,8 @@ internal sealed partial class CacheEngine
         _stopping.Cancel();
         _repairLoop?.Wait(TimeSpan.FromSeconds(1));
         _stopping.Dispose();
-        _repairSignal.Dispose();
+
+        // The signal is not disposed: a write or the breaker may still wake it while disposal runs, and a semaphore
+        // whose wait handle was never asked for holds nothing to release.
     }
 }
