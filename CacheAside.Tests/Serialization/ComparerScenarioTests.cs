@@ -20,6 +20,9 @@ public sealed class ComparerScenarioTests
     [TestCase("Listing", "Listing.Tags.Comparer")]
     [TestCase("Ranking", "ImmutableSortedSet<string>.KeyComparer")]
     [TestCase("Shelves", "SortedDictionary<string, int>.Comparer")]
+    [TestCase("TagsAsSequence", "IEnumerable<string>.Comparer")]
+    [TestCase("RankingAsList", "IReadOnlyList<string>.KeyComparer")]
+    [TestCase("StockAsPairs", "IReadOnlyCollection<KeyValuePair<string, int>>.Comparer")]
     public async Task CollectionWhoseComparerDecodingLoses_IsReturnedUncached_WithAWarningNamingTheMember(string method, string member)
     {
         using var harness = CacheAsideHarness<ICatalogRepository>.Create(new CatalogSource());
@@ -32,6 +35,18 @@ public sealed class ComparerScenarioTests
         Assert.That(harness.Redis.KeyExists(harness.Key($"{method}:1")), Is.False);
         Assert.That(harness.Logs.WithId(10).Single().Message, Does.EndWith(
             $"was returned uncached: {member} reads back from JSON different from what the source returned."));
+    }
+
+    [Test]
+    public void SetWithTheDefaultComparer_ReturnedAsASequence_IsAHit()
+    {
+        using var harness = CacheAsideHarness<ICatalogRepository>.Create(new CatalogSource());
+
+        harness.Service.PlainTags(1);
+        var hit = harness.Service.PlainTags(1);
+
+        Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit }));
+        Assert.That(hit, Is.EquivalentTo(new[] { "Red", "Blue" }));
     }
 
     [Test]
@@ -69,6 +84,9 @@ public sealed class ComparerScenarioTests
         "Listing" => service.Listing(1),
         "Ranking" => service.Ranking(1),
         "Shelves" => service.Shelves(1),
+        "TagsAsSequence" => await service.TagsAsSequenceAsync(1),
+        "RankingAsList" => service.RankingAsList(1),
+        "StockAsPairs" => service.StockAsPairs(1),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 
@@ -100,6 +118,18 @@ public sealed class ComparerScenarioTests
 
         [Cached("Shelves:{id}")]
         SortedDictionary<string, int> Shelves(int id);
+
+        [Cached("TagsAsSequence:{id}")]
+        Task<IEnumerable<string>> TagsAsSequenceAsync(int id);
+
+        [Cached("RankingAsList:{id}")]
+        IReadOnlyList<string> RankingAsList(int id);
+
+        [Cached("StockAsPairs:{id}")]
+        IReadOnlyCollection<KeyValuePair<string, int>> StockAsPairs(int id);
+
+        [Cached("PlainTags:{id}")]
+        IEnumerable<string> PlainTags(int id);
 
         [Cached("OrdinalStock:{id}")]
         Task<Dictionary<string, int>> OrdinalStockAsync(int id);
@@ -144,6 +174,14 @@ public sealed class ComparerScenarioTests
         public ImmutableSortedSet<string> Ranking(int id) => ImmutableSortedSet.Create(s_descending, "a", "b");
 
         public SortedDictionary<string, int> Shelves(int id) => new(s_descending) { ["a"] = 1, ["b"] = 2 };
+
+        public Task<IEnumerable<string>> TagsAsSequenceAsync(int id) => Task.FromResult<IEnumerable<string>>(new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Red" });
+
+        public IReadOnlyList<string> RankingAsList(int id) => ImmutableSortedSet.Create(s_descending, "a", "b");
+
+        public IReadOnlyCollection<KeyValuePair<string, int>> StockAsPairs(int id) => IgnoringCase();
+
+        public IEnumerable<string> PlainTags(int id) => new HashSet<string> { "Red", "Blue" };
 
         public Task<Dictionary<string, int>> OrdinalStockAsync(int id) =>
             Task.FromResult(new Dictionary<string, int>(StringComparer.Ordinal) { ["Widget"] = 3 });

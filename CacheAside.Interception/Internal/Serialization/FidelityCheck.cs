@@ -31,7 +31,10 @@ internal static class FidelityCheck
 
         public string Root { get; } = root;
 
-        public string? Unproven { get; private set; }
+        private string? _unproven;
+        private string? _otherwise;
+
+        public string? Unproven => _unproven ?? _otherwise;
 
         public void Visit(Type type, string path)
         {
@@ -109,6 +112,12 @@ internal static class FidelityCheck
             else if (CollectionComparers.CanKeep(type))
             {
                 Unprove($"{path} is a {TypeNames.Display(type)}, whose comparer JSON does not store");
+            }
+            else if (type.IsInterface)
+            {
+                // IEnumerable<T>, IReadOnlyList<T>…: a set or a dictionary can stand behind one (an ImmutableSortedSet
+                // behind IReadOnlyList<T>), and a lookup through it (Enumerable.Contains) goes through its comparer.
+                UnproveUnlessOther($"{path} is a {TypeNames.Display(type)}, which can hold a set or a dictionary whose comparer JSON does not store");
             }
             else if (!type.IsArray && !type.IsInterface && !type.IsSealed)
             {
@@ -263,7 +272,10 @@ internal static class FidelityCheck
             return options.Converters.FirstOrDefault(c => !CacheContract.IsOwn(c) && c.CanConvert(type));
         }
 
-        private void Unprove(string reason) => Unproven ??= reason;
+        private void Unprove(string reason) => _unproven ??= reason;
+
+        /// <summary>A reason of the type's declaration alone, named only when nothing about the type itself is a reason.</summary>
+        private void UnproveUnlessOther(string reason) => _otherwise ??= reason;
 
         private string At(string path) => path == Root ? string.Empty : $" (at {path})";
 
