@@ -54,8 +54,7 @@ internal sealed class ReadPlan<T> : MethodPlan
         Preparer?.Prepare(arguments);
         if (!TryRenderKey(Spec.Keys[0], arguments, out var key))
         {
-            invocation.Proceed();
-            Engine.Telemetry.Completed(CacheOperation.Read, Spec.Display, string.Empty, CacheOutcome.Bypass, started, CacheEventDetails.KeyFailed);
+            Unkeyed(invocation, started);
             return;
         }
 
@@ -73,6 +72,59 @@ internal sealed class ReadPlan<T> : MethodPlan
                 break;
         }
     }
+
+    /// <summary>
+    /// A call whose key could not be rendered goes to the implementation without the cache. It is reported once,
+    /// when the implementation's answer is in (an asynchronous one when its task completed), so its duration and
+    /// the implementation's failure are those of the whole call.
+    /// </summary>
+    private void Unkeyed(IInvocation invocation, long started)
+    {
+        try
+        {
+            invocation.Proceed();
+        }
+        catch (Exception ex)
+        {
+            ReportUnkeyed(started, Failure(ex, invocation.Arguments));
+            throw;
+        }
+
+        switch (invocation.ReturnValue)
+        {
+            case Task<T> task when !task.IsCompletedSuccessfully:
+                invocation.ReturnValue = UnkeyedAsync(task, invocation.Arguments, started);
+                break;
+            case ValueTask<T> valueTask when !valueTask.IsCompletedSuccessfully:
+                invocation.ReturnValue = new ValueTask<T>(UnkeyedAsync(valueTask.AsTask(), invocation.Arguments, started));
+                break;
+            default:
+                ReportUnkeyed(started, CacheEventDetails.None);
+                break;
+        }
+    }
+
+    private async Task<T> UnkeyedAsync(Task<T> completion, object?[] arguments, long started)
+    {
+        try
+        {
+            var value = await completion.ConfigureAwait(false);
+            ReportUnkeyed(started, CacheEventDetails.None);
+            return value;
+        }
+        catch (Exception ex)
+        {
+            ReportUnkeyed(started, Failure(ex, arguments));
+            throw;
+        }
+    }
+
+    /// <summary>What the implementation's exception says of the call: the caller gave up, or the implementation failed.</summary>
+    private CacheEventDetails Failure(Exception error, object?[] arguments) =>
+        error is OperationCanceledException && CancellationOf(arguments).IsCancellationRequested ? CacheEventDetails.Canceled : CacheEventDetails.TargetFailed;
+
+    private void ReportUnkeyed(long started, CacheEventDetails details) =>
+        Engine.Telemetry.Completed(CacheOperation.Read, Spec.Display, string.Empty, CacheOutcome.Bypass, started, CacheEventDetails.KeyFailed | details);
 
     /// <summary>Calls the implementation; for a synchronous method, synchronously.</summary>
     public ValueTask<T> LoadAsync(object target, object?[] arguments, bool sync) =>
