@@ -53,7 +53,7 @@ public sealed class AuthenticationTests
         await harness.Service.UpdateAsync(store.Row(3)!);
         harness.Service.GetById(4);
 
-        Assert.That(harness.Logs.Entries.Select(e => e.Level), Does.Contain(LogLevel.Debug), "the full errors were logged at Debug");
+        Assert.That(harness.Logs.WithId(12).Select(e => e.Level), Has.Some.EqualTo(LogLevel.Trace).And.All.EqualTo(LogLevel.Trace), "the full errors were logged at Trace, since their messages name keys");
         Assert.That(harness.Logs.AllText, Does.Not.Contain(Password));
     }
 

@@ -5,7 +5,7 @@ namespace CacheAside.Interception.Internal.Diagnostics;
 /// <summary>
 /// Every log message CacheAside writes. Keys are never logged at Information or above: they can carry
 /// personal data. Methods are named instead. Redis errors are described by kind, not by their messages,
-/// which StackExchange.Redis fills with key names; the full error goes to Debug.
+/// which StackExchange.Redis fills with key names; the full error, key names and all, goes to Trace.
 /// </summary>
 internal static partial class Log
 {
@@ -42,7 +42,7 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Error, "{Method} runs uncached for these type arguments: {Problems}")]
     public static partial void InstantiationUncached(ILogger logger, string method, string problems);
 
-    [LoggerMessage(12, LogLevel.Debug, "Redis {Command} for {Method} failed.")]
+    [LoggerMessage(12, LogLevel.Trace, "Redis {Command} for {Method} failed.")]
     public static partial void RedisFailedDetail(ILogger logger, string command, string method, Exception exception);
 
     [LoggerMessage(13, LogLevel.Warning, "Redis circuit breaker opened after repeated failures (last: {Reason}); Redis is skipped for {BreakDurationMs:0} ms, then one call probes it.")]
