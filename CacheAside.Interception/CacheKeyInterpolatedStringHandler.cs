@@ -9,8 +9,9 @@ namespace CacheAside.Interception;
 /// Renders an interpolated string as a cache key exactly as a key template renders: the literal parts as a
 /// template's literal text, each value as a template renders a parameter of the value's static type (invariant
 /// culture, escaped, tagged with its type when that type is <see langword="object"/> or another that does not
-/// fix the value's own). Written by the compiler for <c>$"…"</c> arguments of <see cref="ICacheInvalidator"/>,
-/// constant values included; not meant to be used directly.
+/// fix the value's own; a sequence declared <see cref="System.Collections.Generic.IEnumerable{T}"/> that is not a
+/// collection as the list of its elements, read once, as a parameter of that type is). Written by the compiler for
+/// <c>$"…"</c> arguments of <see cref="ICacheInvalidator"/>, constant values included; not meant to be used directly.
 /// </summary>
 [InterpolatedStringHandler]
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -38,6 +39,14 @@ public struct CacheKeyInterpolatedStringHandler
     {
         try
         {
+            // A sequence that is not a collection (a query, an iterator) renders as the list a parameter of its static
+            // type would have been given in its place, so the key is the one the method renders from it.
+            if (Slot<T>.Materialize is { } materialize && value is not null && materialize(value) is { } list)
+            {
+                _writer.Write<object>(list, Slot<T>.Instance);
+                return;
+            }
+
             _writer.Write(value, Slot<T>.Instance);
         }
         catch (KeyRenderException ex)
@@ -52,5 +61,8 @@ public struct CacheKeyInterpolatedStringHandler
     private static class Slot<T>
     {
         public static readonly KeySlot Instance = new(typeof(T));
+
+        /// <summary>Gets what a value of a bare sequence type is read into before it renders; <see langword="null"/> for other types.</summary>
+        public static readonly Func<object, object?>? Materialize = ArgumentPreparer.MaterializerFor(typeof(T));
     }
 }

@@ -63,6 +63,37 @@ public sealed class InterpolatedKeyTests
     }
 
     [Test]
+    public void SequenceThatIsNotACollection_RendersAsAParameterOfItsStaticTypeDoes_AsTheListOfItsElements()
+    {
+        IEnumerable<int> query = Enumerable.Range(1, 5).Where(i => i % 2 == 1);
+        IEnumerable<int> oneShot = new OneShot<int>(4, 5);
+
+        var fromQuery = Render($"sum:{query}");
+        var fromOneShot = Render($"sum:{oneShot}");
+
+        Assert.That(fromQuery, Is.EqualTo(Body(KeyProbe.KeyVia<ISequenceRepository>(r => r.Forget(Enumerable.Range(1, 5).Where(i => i % 2 == 1))))));
+        Assert.That(fromOneShot, Is.EqualTo(Body(KeyProbe.KeyVia<ISequenceRepository>(r => r.Forget(new OneShot<int>(4, 5))))));
+        Assert.That(fromOneShot, Is.EqualTo(Render($"sum:{(IEnumerable<int>)new List<int> { 4, 5 }}")), "a one-shot sequence renders as the list the repository would have been given");
+    }
+
+    [Test]
+    public async Task InvalidateAsync_WithAQueryForASequenceParameter_DeletesTheEntryTheReadStored()
+    {
+        using var harness = CacheAsideHarness<ISequenceRepository>.Create(new SequenceSource(), o => o.RedisTimeout = TimeSpan.FromSeconds(1));
+        Assert.That(await harness.Service.CountAsync(Enumerable.Range(1, 5).Where(i => i % 2 == 1)), Is.EqualTo(3));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Miss));
+        var stored = harness.Observer.Last.Keys.Single();
+        Assert.That(await harness.Redis.KeyExistsAsync(stored), Is.True);
+
+        System.Collections.IEnumerable values = Enumerable.Range(1, 5).Where(i => i % 2 == 1);
+        var confirmed = await harness.Invalidator.InvalidateAsync($"count:{values}");
+
+        Assert.That(confirmed, Is.True);
+        Assert.That(harness.Observer.Last.Keys, Is.EqualTo(new[] { stored }), "the invalidation named the key the read stored");
+        Assert.That(await harness.Redis.KeyExistsAsync(stored), Is.False);
+    }
+
+    [Test]
     public void ValueNoKeyCanStandFor_IsAnArgumentError()
     {
         Func<int> callback = () => 1;

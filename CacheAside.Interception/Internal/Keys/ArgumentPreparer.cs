@@ -49,6 +49,14 @@ internal sealed class ArgumentPreparer
         return steps.Length == 0 ? null : new ArgumentPreparer(steps);
     }
 
+    /// <summary>
+    /// A materializer for values declared <paramref name="declared"/> — a bare sequence, which a list of its elements
+    /// stands in for — or <see langword="null"/> for any other type: what an interpolated key needs to render a value of
+    /// that static type as a parameter of that type renders it.
+    /// </summary>
+    public static Func<object, object?>? MaterializerFor(Type declared) =>
+        OneShotElement(declared) is { } element ? s_materialize.MakeGenericMethod(element).CreateDelegate<Func<object, object?>>() : null;
+
     /// <summary>Replaces, in place, the arguments that could be read only once.</summary>
     public void Prepare(object?[] arguments)
     {
