@@ -84,8 +84,11 @@ internal sealed class CacheAsideTelemetry
         Log.RedisFailedDetail(Logger, command, method, error);
     }
 
-    /// <summary>A write completed but its keys could not be deleted (Redis failed, or the open breaker skipped it).</summary>
-    public void InvalidationFailed(string method, Exception error, int keyCount)
+    /// <summary>
+    /// Keys could not be deleted (Redis failed, or the open breaker skipped it): after a write that completed, or in a call
+    /// of <see cref="ICacheInvalidator"/> (<paramref name="operation"/> <see cref="CacheOperation.Invalidate"/>), which made no write.
+    /// </summary>
+    public void InvalidationFailed(CacheOperation operation, string method, Exception error, int keyCount)
     {
         if (!RedisErrors.IsSkipped(error))
         {
@@ -94,7 +97,14 @@ internal sealed class CacheAsideTelemetry
 
         if (_throttle.ShouldLog(method, "del:" + RedisErrors.Kind(error), out var heldBack))
         {
-            Log.InvalidationFailed(Logger, method, error.GetType().Name, RedisErrors.Describe(error), keyCount, heldBack, _throttle.Interval.TotalSeconds);
+            if (operation == CacheOperation.Invalidate)
+            {
+                Log.ExplicitInvalidationFailed(Logger, error.GetType().Name, RedisErrors.Describe(error), keyCount, heldBack, _throttle.Interval.TotalSeconds);
+            }
+            else
+            {
+                Log.InvalidationFailed(Logger, method, error.GetType().Name, RedisErrors.Describe(error), keyCount, heldBack, _throttle.Interval.TotalSeconds);
+            }
         }
 
         Log.RedisFailedDetail(Logger, "del", method, error);

@@ -72,6 +72,9 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Debug, "Background refresh of {Method}: {Result}.")]
     public static partial void Refreshed(ILogger logger, string method, string result);
 
+    [LoggerMessage(24, LogLevel.Warning, "ICacheInvalidator could not invalidate {KeyCount} entr(y/ies) ({ErrorType}: {Reason}); it returned false, and they are invalidated again in the background once Redis answers. Failures like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s).")]
+    public static partial void ExplicitInvalidationFailed(ILogger logger, string errorType, string reason, int keyCount, long heldBack, double intervalSeconds);
+
     [LoggerMessage(23, LogLevel.Warning, "{Method} was answered with its last stored value, past its time to live ({Reason}): fail-safe. Calls like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s; all are counted in cacheaside.stale_served).")]
     public static partial void StaleServed(ILogger logger, string method, string reason, long heldBack, double intervalSeconds);
 }

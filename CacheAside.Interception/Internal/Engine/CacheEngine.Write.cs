@@ -58,7 +58,7 @@ internal sealed partial class CacheEngine
         }
 
         var details = (RedisErrors.IsCircuitOpen(reply.Error!) ? CacheEventDetails.CircuitOpen : CacheEventDetails.None) | keyFailed;
-        Telemetry.InvalidationFailed(method, reply.Error!, keys.Length);
+        Telemetry.InvalidationFailed(operation, method, reply.Error!, keys.Length);
         QueueRepairs(keys);
         Telemetry.Completed(operation, method, keys, CacheOutcome.InvalidationFailed, started, details);
         if (ShouldThrow(reply))
