@@ -67,6 +67,18 @@ public interface INonPositiveTtl
     string Get();
 }
 
+public interface ITtlLongerThanAnEntryMayLive
+{
+    [Cached("answer", TtlSeconds = 900_000_000_000, FailSafeSeconds = 60)]
+    string Get();
+}
+
+public interface INullTtlLongerThanAnEntryMayLive
+{
+    [Cached("answer", NullTtlSeconds = 400_000_000)]
+    string? Get();
+}
+
 public interface INegativeNullTtl
 {
     [Cached("answer", NullTtlSeconds = -1)]

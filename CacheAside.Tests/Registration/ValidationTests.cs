@@ -25,6 +25,8 @@ public sealed class ValidationTests
         yield return Case<IUnknownPlaceholder>("IUnknownPlaceholder.Get(int): [Cached] key template \"product:{productId}\" names {productId}, but the method has no parameter 'productId' (its parameters are id): name one of them.");
         yield return Case<IUnknownProperty>("IUnknownProperty.Get(OrderQuery): [Cached] key template \"orders:{query.Customer}\" names {query.Customer}, but OrderQuery has no public property 'Customer' (the properties of OrderQuery are CustomerId, Region): fix the property path.");
         yield return Case<INonPositiveTtl>("INonPositiveTtl.Get(): [Cached] has TtlSeconds = 0: set a positive number of seconds, or leave it unset for CacheAsideOptions.DefaultTtl (00:05:00).");
+        yield return Case<ITtlLongerThanAnEntryMayLive>("ITtlLongerThanAnEntryMayLive.Get(): [Cached] has TtlSeconds = 900000000000, longer than an entry may live (315360000 seconds, 3650 days): set at most that, or leave it unset for CacheAsideOptions.DefaultTtl (00:05:00).");
+        yield return Case<INullTtlLongerThanAnEntryMayLive>("INullTtlLongerThanAnEntryMayLive.Get(): [Cached] has NullTtlSeconds = 400000000, longer than an entry may live (315360000 seconds, 3650 days): set at most that, or leave it unset to not cache null results.");
         yield return Case<INegativeNullTtl>("INegativeNullTtl.Get(): [Cached] has NullTtlSeconds = -1: set a positive number of seconds, or leave it unset to not cache null results.");
         yield return Case<INullTtlOnValueType>("INullTtlOnValueType.Get(): [Cached] sets NullTtlSeconds, but the method's result int is never null: remove NullTtlSeconds.");
         yield return Case<IConflictingAttributes>("IConflictingAttributes.Get(): has both [Cached] and [Invalidates]: a method either reads through the cache or invalidates it after a write; remove one of them.");
@@ -212,6 +214,7 @@ public sealed class ValidationTests
     }
 
     [TestCase("DefaultTtl", "CacheAsideOptions.DefaultTtl is 00:00:00: set it to a positive time span.")]
+    [TestCase("DefaultTtlLongerThanAnEntryMayLive", "CacheAsideOptions.DefaultTtl is 10675199.02:48:05.4775807, longer than an entry may live (3650.00:00:00): set it to at most that.")]
     [TestCase("TtlJitter", "CacheAsideOptions.TtlJitter is 2: set it between 0 (no jitter) and 1 (up to double the TTL).")]
     [TestCase("MaxKeyLength", "CacheAsideOptions.MaxKeyLength is 10: set it to at least 82 (the prefix's 14 characters, 32 of the key and 36 for the hash that ends a longer key), or shorten KeyPrefix.")]
     [TestCase("KeyPrefix", "CacheAsideOptions.KeyPrefix is null: set it to a prefix such as \"cacheaside:v1:\" (an empty string is allowed).")]
@@ -234,6 +237,7 @@ public sealed class ValidationTests
         Action<CacheAsideOptions> configure = option switch
         {
             "DefaultTtl" => o => o.DefaultTtl = TimeSpan.Zero,
+            "DefaultTtlLongerThanAnEntryMayLive" => EndlessTtlWithJitter,
             "TtlJitter" => o => o.TtlJitter = 2,
             "MaxKeyLength" => o => o.MaxKeyLength = 10,
             "KeyPrefixWithABrace" => o => o.KeyPrefix = "app:{v1}:",
@@ -300,6 +304,13 @@ public sealed class ValidationTests
     {
         options.KeyPrefix = new string('p', 100) + ":";
         options.MaxKeyLength = 150;
+    }
+
+    /// <summary>An entry meant to live until invalidated, with the jitter that made its lifetime overflow.</summary>
+    private static void EndlessTtlWithJitter(CacheAsideOptions options)
+    {
+        options.DefaultTtl = TimeSpan.MaxValue;
+        options.TtlJitter = 0.1;
     }
 
     private static TestCaseData Case<TService>(string expected) =>

@@ -222,6 +222,12 @@ internal static class MethodSpecBuilder
             return null;
         }
 
+        if (seconds.Value > CacheAsideOptions.MaximumTtl.TotalSeconds)
+        {
+            problems.Add($"[Cached] has {property} = {seconds.Value.ToString(CultureInfo.InvariantCulture)}, longer than an entry may live ({CacheAsideOptions.MaximumTtl.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds, {CacheAsideOptions.MaximumTtl.TotalDays.ToString(CultureInfo.InvariantCulture)} days): set at most that, or {alternative}.");
+            return null;
+        }
+
         var span = TimeSpan.FromSeconds(seconds.Value);
         if (span < minimum)
         {
