@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq.Expressions;
 using CacheAside.Interception;
 using CacheAside.Tests.Fakes;
@@ -59,6 +60,20 @@ public interface IUnknownProperty
 {
     [Cached("orders:{query.Customer}")]
     string Get(OrderQuery query);
+}
+
+public interface IStaticCached
+{
+    [Cached]
+    static string Describe(int id) => id.ToString(CultureInfo.InvariantCulture);
+}
+
+public interface IStaticInvalidates
+{
+    [Invalidates("product:{id}")]
+    static void Forget(int id)
+    {
+    }
 }
 
 public interface INonPositiveTtl
