@@ -265,6 +265,25 @@ public sealed class ValidationTests
     }
 
     [Test]
+    public void DatabaseTheServerDoesNotHave_FailsTheBuildWithTheFix()
+    {
+        using var server = RedisServer.Start("--databases", "4");
+        using var connection = ConnectionMultiplexer.Connect(server.Endpoint);
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside(o =>
+        {
+            o.Database = 4;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        builder.RegisterInstance(new ProductStore()).As<IProductRepository>().EnableCacheAside();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build().Dispose());
+
+        Assert.That(thrown!.Problems.Single(), Does.StartWith("CacheAsideOptions.Database is 4, but Redis at ").And.EndWith(" has no database 4: set Database to one it has (below its databases setting, 16 unless configured), or to -1 (the connection's default)."));
+    }
+
+    [Test]
     public void UnparsableConfigurationString_IsReportedWithoutThePassword()
     {
         var builder = new ContainerBuilder();
