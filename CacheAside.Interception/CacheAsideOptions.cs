@@ -35,7 +35,7 @@ public sealed class CacheAsideOptions
     public string KeyPrefix { get; set; } = "cacheaside:v1:";
 
     /// <summary>Gets or sets the time to live of methods whose <see cref="CachedAttribute"/> does not set one.</summary>
-    /// <value>The default is 5 minutes. Must be positive.</value>
+    /// <value>The default is 5 minutes. Must be positive, and at most 3650 days.</value>
     public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -257,6 +257,12 @@ public sealed class CacheAsideOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     private static readonly TimeSpan s_minimumBreakerWindow = TimeSpan.FromSeconds(0.5);
+    /// <summary>
+    /// The longest time to live of an entry: 3650 days. Longer ones would overflow what is added to them (jitter,
+    /// the fail-safe window) and the window in which a failed invalidation is retried, which would then never be.
+    /// </summary>
+    internal static readonly TimeSpan MaximumTtl = TimeSpan.FromDays(3650);
+
     private static readonly TimeSpan s_minimumLease = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_redisResolution = TimeSpan.FromMilliseconds(1);
 
@@ -284,6 +290,10 @@ public sealed class CacheAsideOptions
         else if (DefaultTtl < MinimumTtl)
         {
             yield return $"CacheAsideOptions.DefaultTtl is {DefaultTtl}, below CacheAsideOptions.MinimumTtl ({MinimumTtl}): set it to at least that.";
+        }
+        else if (DefaultTtl > MaximumTtl)
+        {
+            yield return $"CacheAsideOptions.DefaultTtl is {DefaultTtl}, longer than an entry may live ({MaximumTtl}): set it to at most that.";
         }
 
         if (double.IsNaN(TtlJitter) || TtlJitter < 0 || TtlJitter > 1)

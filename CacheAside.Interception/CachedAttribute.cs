@@ -54,7 +54,7 @@ public sealed class CachedAttribute : Attribute
     /// <summary>
     /// Gets or sets how long, in seconds, a stored result lives in Redis. Fractions are allowed.
     /// </summary>
-    /// <value>When not set, <see cref="CacheAsideOptions.DefaultTtl"/>. A value of zero or less is rejected when the container is built.</value>
+    /// <value>When not set, <see cref="CacheAsideOptions.DefaultTtl"/>. A value of zero or less, or of more than 3650 days, is rejected when the container is built.</value>
     public double TtlSeconds
     {
         get => _ttlSeconds ?? 0;
@@ -66,7 +66,7 @@ public sealed class CachedAttribute : Attribute
     /// caching of <see langword="null"/> results, so a missing row does not send every read to the database;
     /// keep it short so the row is seen soon after it is created.
     /// </summary>
-    /// <value>When not set, <see langword="null"/> results are not cached. A value of zero or less is rejected when the container is built.</value>
+    /// <value>When not set, <see langword="null"/> results are not cached. A value of zero or less, or of more than 3650 days, is rejected when the container is built.</value>
     public double NullTtlSeconds
     {
         get => _nullTtlSeconds ?? 0;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Linq.Expressions;
 using CacheAside.Interception;
 using CacheAside.Tests.Fakes;
@@ -61,10 +62,36 @@ public interface IUnknownProperty
     string Get(OrderQuery query);
 }
 
+public interface IStaticCached
+{
+    [Cached]
+    static string Describe(int id) => id.ToString(CultureInfo.InvariantCulture);
+}
+
+public interface IStaticInvalidates
+{
+    [Invalidates("product:{id}")]
+    static void Forget(int id)
+    {
+    }
+}
+
 public interface INonPositiveTtl
 {
     [Cached("answer", TtlSeconds = 0)]
     string Get();
+}
+
+public interface ITtlLongerThanAnEntryMayLive
+{
+    [Cached("answer", TtlSeconds = 900_000_000_000, FailSafeSeconds = 60)]
+    string Get();
+}
+
+public interface INullTtlLongerThanAnEntryMayLive
+{
+    [Cached("answer", NullTtlSeconds = 400_000_000)]
+    string? Get();
 }
 
 public interface INegativeNullTtl

@@ -49,6 +49,42 @@ public sealed class RegistrationScopeTests
     }
 
     [Test]
+    public void KeyedRegistration_AndTheSecondOfTwoUnkeyedOnes_EachGetTheirOwnEntries()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        using var container = Build(prefix, builder =>
+        {
+            builder.RegisterInstance(new Region("keyed")).Keyed<IRegionLookup>("1").EnableCacheAside();
+            builder.RegisterInstance(new Region("first")).As<IRegionLookup>().EnableCacheAside();
+            builder.RegisterInstance(new Region("second")).As<IRegionLookup>().EnableCacheAside();
+        });
+
+        var keyed = container.ResolveKeyed<IRegionLookup>("1").Describe(7);
+        var unkeyed = container.Resolve<IEnumerable<IRegionLookup>>().Select(r => r.Describe(7)).ToList();
+
+        Assert.That(keyed, Is.EqualTo("keyed 7"));
+        Assert.That(unkeyed, Is.EqualTo(new[] { "first 7", "second 7" }), "the second unkeyed registration was answered with the keyed one's entry");
+    }
+
+    [Test]
+    public void TwoRegistrationsOfOneKey_AndOneWhoseKeyReadsLikeTheSecondsOrdinal_EachGetTheirOwnEntries()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        using var container = Build(prefix, builder =>
+        {
+            builder.RegisterInstance(new Region("shard")).Keyed<IRegionLookup>("shard").EnableCacheAside();
+            builder.RegisterInstance(new Region("shard replica")).Keyed<IRegionLookup>("shard").EnableCacheAside();
+            builder.RegisterInstance(new Region("shard#1")).Keyed<IRegionLookup>("shard#1").EnableCacheAside();
+        });
+
+        var shards = container.ResolveKeyed<IEnumerable<IRegionLookup>>("shard").Select(r => r.Describe(7)).ToList();
+        var other = container.ResolveKeyed<IRegionLookup>("shard#1").Describe(7);
+
+        Assert.That(shards, Is.EqualTo(new[] { "shard 7", "shard replica 7" }));
+        Assert.That(other, Is.EqualTo("shard#1 7"), "the registration keyed \"shard#1\" was answered with the second \"shard\" registration's entry");
+    }
+
+    [Test]
     public void TwoContainersBuiltAlike_ShareEachRegistrationsEntries()
     {
         var prefix = $"test:{Guid.NewGuid():N}:";
@@ -72,7 +108,11 @@ public sealed class RegistrationScopeTests
     {
         var builder = new ContainerBuilder();
         builder.RegisterInstance(SharedRedis.Connection).As<IConnectionMultiplexer>().ExternallyOwned();
-        builder.RegisterCacheAside(o => o.KeyPrefix = prefix);
+        builder.RegisterCacheAside(o =>
+        {
+            o.KeyPrefix = prefix;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
         register(builder);
         return builder.Build();
     }

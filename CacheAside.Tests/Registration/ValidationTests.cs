@@ -25,8 +25,12 @@ public sealed class ValidationTests
         yield return Case<IUnknownPlaceholder>("IUnknownPlaceholder.Get(int): [Cached] key template \"product:{productId}\" names {productId}, but the method has no parameter 'productId' (its parameters are id): name one of them.");
         yield return Case<IUnknownProperty>("IUnknownProperty.Get(OrderQuery): [Cached] key template \"orders:{query.Customer}\" names {query.Customer}, but OrderQuery has no public property 'Customer' (the properties of OrderQuery are CustomerId, Region): fix the property path.");
         yield return Case<INonPositiveTtl>("INonPositiveTtl.Get(): [Cached] has TtlSeconds = 0: set a positive number of seconds, or leave it unset for CacheAsideOptions.DefaultTtl (00:05:00).");
+        yield return Case<ITtlLongerThanAnEntryMayLive>("ITtlLongerThanAnEntryMayLive.Get(): [Cached] has TtlSeconds = 900000000000, longer than an entry may live (315360000 seconds, 3650 days): set at most that, or leave it unset for CacheAsideOptions.DefaultTtl (00:05:00).");
+        yield return Case<INullTtlLongerThanAnEntryMayLive>("INullTtlLongerThanAnEntryMayLive.Get(): [Cached] has NullTtlSeconds = 400000000, longer than an entry may live (315360000 seconds, 3650 days): set at most that, or leave it unset to not cache null results.");
         yield return Case<INegativeNullTtl>("INegativeNullTtl.Get(): [Cached] has NullTtlSeconds = -1: set a positive number of seconds, or leave it unset to not cache null results.");
         yield return Case<INullTtlOnValueType>("INullTtlOnValueType.Get(): [Cached] sets NullTtlSeconds, but the method's result int is never null: remove NullTtlSeconds.");
+        yield return Case<IStaticCached>("IStaticCached.Describe(int): [Cached] is on a static method, which is called on the interface itself and never reaches the proxy: make it an instance method, or remove [Cached].");
+        yield return Case<IStaticInvalidates>("IStaticInvalidates.Forget(int): [Invalidates] is on a static method, which is called on the interface itself and never reaches the proxy: make it an instance method, or remove [Invalidates].");
         yield return Case<IConflictingAttributes>("IConflictingAttributes.Get(): has both [Cached] and [Invalidates]: a method either reads through the cache or invalidates it after a write; remove one of them.");
         yield return Case<IAdjacentPlaceholders>("IAdjacentPlaceholders.Get(string, string): [Cached] key template \"pair:{a}{b}\" puts {a} and {b} together without a ':' between them, so different values could render the same key (\"1\"+\"23\" and \"12\"+\"3\"): put a ':' between them.");
         yield return Case<IGenericWithoutTypeParameter>("IGenericWithoutTypeParameter.Get<T>(string): [Cached] key template \"document:{id}\" does not name the type parameter T, so calls with different T would share a key: add {T} to the template.");
@@ -212,6 +216,7 @@ public sealed class ValidationTests
     }
 
     [TestCase("DefaultTtl", "CacheAsideOptions.DefaultTtl is 00:00:00: set it to a positive time span.")]
+    [TestCase("DefaultTtlLongerThanAnEntryMayLive", "CacheAsideOptions.DefaultTtl is 10675199.02:48:05.4775807, longer than an entry may live (3650.00:00:00): set it to at most that.")]
     [TestCase("TtlJitter", "CacheAsideOptions.TtlJitter is 2: set it between 0 (no jitter) and 1 (up to double the TTL).")]
     [TestCase("MaxKeyLength", "CacheAsideOptions.MaxKeyLength is 10: set it to at least 82 (the prefix's 14 characters, 32 of the key and 36 for the hash that ends a longer key), or shorten KeyPrefix.")]
     [TestCase("KeyPrefix", "CacheAsideOptions.KeyPrefix is null: set it to a prefix such as \"cacheaside:v1:\" (an empty string is allowed).")]
@@ -234,6 +239,7 @@ public sealed class ValidationTests
         Action<CacheAsideOptions> configure = option switch
         {
             "DefaultTtl" => o => o.DefaultTtl = TimeSpan.Zero,
+            "DefaultTtlLongerThanAnEntryMayLive" => EndlessTtlWithJitter,
             "TtlJitter" => o => o.TtlJitter = 2,
             "MaxKeyLength" => o => o.MaxKeyLength = 10,
             "KeyPrefixWithABrace" => o => o.KeyPrefix = "app:{v1}:",
@@ -256,6 +262,25 @@ public sealed class ValidationTests
         var problems = BuildExpectingProblems(builder => RegisterProxyFor(builder, typeof(IProductRepository)), configure);
 
         Assert.That(problems, Is.EqualTo(new[] { expected }));
+    }
+
+    [Test]
+    public void DatabaseTheServerDoesNotHave_FailsTheBuildWithTheFix()
+    {
+        using var server = RedisServer.Start("--databases", "4");
+        using var connection = ConnectionMultiplexer.Connect(server.Endpoint);
+        var builder = new ContainerBuilder();
+        builder.RegisterInstance(connection).As<IConnectionMultiplexer>().ExternallyOwned();
+        builder.RegisterCacheAside(o =>
+        {
+            o.Database = 4;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        builder.RegisterInstance(new ProductStore()).As<IProductRepository>().EnableCacheAside();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build().Dispose());
+
+        Assert.That(thrown!.Problems.Single(), Does.StartWith("CacheAsideOptions.Database is 4, but Redis at ").And.EndWith(" has no database 4: set Database to one it has (below its databases setting, 16 unless configured), or to -1 (the connection's default)."));
     }
 
     [Test]
@@ -300,6 +325,13 @@ public sealed class ValidationTests
     {
         options.KeyPrefix = new string('p', 100) + ":";
         options.MaxKeyLength = 150;
+    }
+
+    /// <summary>An entry meant to live until invalidated, with the jitter that made its lifetime overflow.</summary>
+    private static void EndlessTtlWithJitter(CacheAsideOptions options)
+    {
+        options.DefaultTtl = TimeSpan.MaxValue;
+        options.TtlJitter = 0.1;
     }
 
     private static TestCaseData Case<TService>(string expected) =>

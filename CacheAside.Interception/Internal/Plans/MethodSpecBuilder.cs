@@ -33,11 +33,21 @@ internal static class MethodSpecBuilder
 
         var display = TypeNames.Display(definition);
         var local = new List<string>();
-        var spec = cached is not null && invalidates.Length > 0
-            ? Conflict(local)
-            : cached is not null
+        MethodSpec? spec;
+        if (cached is not null && invalidates.Length > 0)
+        {
+            spec = Conflict(local);
+        }
+        else if (definition.IsStatic)
+        {
+            spec = Static(cached is not null ? "[Cached]" : "[Invalidates]", local);
+        }
+        else
+        {
+            spec = cached is not null
                 ? Read(service, method, cached, display, options, json, local)
                 : Write(service, method, invalidates, display, local);
+        }
 
         problems.AddRange(local.Select(p => $"{display}: {p}"));
         return local.Count == 0 ? spec : null;
@@ -87,6 +97,13 @@ internal static class MethodSpecBuilder
                 problems.Add($"{TypeNames.Display(method)}: {attribute} is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: {fix}.");
             }
         }
+    }
+
+    /// <summary>A static interface method is called on the interface, not on an instance, so no proxy ever sees its calls.</summary>
+    private static MethodSpec? Static(string attribute, List<string> problems)
+    {
+        problems.Add($"{attribute} is on a static method, which is called on the interface itself and never reaches the proxy: make it an instance method, or remove {attribute}.");
+        return null;
     }
 
     private static MethodSpec? Conflict(List<string> problems)
@@ -219,6 +236,12 @@ internal static class MethodSpecBuilder
         if (!double.IsFinite(seconds.Value) || seconds.Value <= 0 || seconds.Value > TimeSpan.MaxValue.TotalSeconds)
         {
             problems.Add($"[Cached] has {property} = {seconds.Value.ToString(CultureInfo.InvariantCulture)}: set a positive number of seconds, or {alternative}.");
+            return null;
+        }
+
+        if (seconds.Value > CacheAsideOptions.MaximumTtl.TotalSeconds)
+        {
+            problems.Add($"[Cached] has {property} = {seconds.Value.ToString(CultureInfo.InvariantCulture)}, longer than an entry may live ({CacheAsideOptions.MaximumTtl.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds, {CacheAsideOptions.MaximumTtl.TotalDays.ToString(CultureInfo.InvariantCulture)} days): set at most that, or {alternative}.");
             return null;
         }
 

@@ -66,8 +66,8 @@ internal static class RedisConnection
 
     /// <summary>
     /// Pings Redis once and logs what happened; the startup check of the seed's first step. A Redis that is
-    /// down is reported and tolerated; one that refuses the credentials is a configuration mistake and fails
-    /// the build, with a message that names no password.
+    /// down is reported and tolerated; one that refuses the credentials, or does not have the configured
+    /// database, is a configuration mistake and fails the build, with a message that names no password.
     /// </summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A Redis that does not answer at startup is reported, never fatal.")]
     public static bool CheckAtStartup(IConnectionMultiplexer connection, CacheAsideOptions options, bool own, ILogger logger)
@@ -85,6 +85,11 @@ internal static class RedisConnection
             {
                 throw new CacheAsideConfigurationException(
                     $"CacheAsideOptions.Database is {options.Database}, but Redis at {endpoints} is a cluster, which has only database 0: set Database to -1 (the default) or 0, and tell entries of different applications apart with KeyPrefix.");
+            }
+
+            if (options.Database > 0)
+            {
+                CheckDatabase(connection.GetDatabase(options.Database), options, endpoints);
             }
 
             Log.Connected(logger, endpoints, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -110,6 +115,25 @@ internal static class RedisConnection
 
         Log.NotConnected(logger, endpoints, RedisErrors.Describe(error));
         return false;
+    }
+
+    /// <summary>
+    /// Runs one command in the configured database, which selects it (PING does not): StackExchange.Redis refuses
+    /// every command in a database the server does not have, so every call would bypass the cache for good. That
+    /// is a configuration mistake, reported like a refused password; any other failure is left to the caller's check.
+    /// </summary>
+    private static void CheckDatabase(IDatabase database, CacheAsideOptions options, string endpoints)
+    {
+        try
+        {
+            database.KeyExists(options.KeyPrefix + "{startup}");
+        }
+        catch (Exception ex) when (RedisErrors.IsNoSuchDatabase(ex))
+        {
+            throw new CacheAsideConfigurationException(
+                $"CacheAsideOptions.Database is {options.Database}, but Redis at {endpoints} has no database {options.Database}: set Database to one it has (below its databases setting, 16 unless configured), or to -1 (the connection's default).",
+                ex);
+        }
     }
 
     /// <summary>

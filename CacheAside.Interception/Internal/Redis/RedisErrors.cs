@@ -40,6 +40,13 @@ internal static class RedisErrors
     public static bool IsOutOfMemory(Exception error) =>
         error is RedisServerException && error.Message.StartsWith("OOM", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The database is not one the server has (its <c>databases</c> setting), as StackExchange.Redis refuses it when it
+    /// knows the server's count (read with <c>CONFIG GET</c>; without it, a <c>SELECT</c> Redis refuses goes unreported).
+    /// </summary>
+    public static bool IsNoSuchDatabase(Exception error) =>
+        error is RedisCommandException && error.Message.StartsWith("The database does not exist on the server", StringComparison.Ordinal);
+
     /// <summary>Whether Redis refused the credentials, anywhere in <paramref name="error"/>'s chain.</summary>
     public static bool IsAuthenticationFailure(Exception? error) => error switch
     {

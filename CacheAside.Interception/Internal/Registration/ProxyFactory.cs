@@ -17,6 +17,10 @@ namespace CacheAside.Interception.Internal.Registration;
 /// </summary>
 internal sealed class ProxyFactory
 {
+    private const char ScopeEscape = '\\';
+    private const char ScopePartSeparator = '#';
+    private const char ScopeKeyValueSeparator = '=';
+
     private static readonly ProxyGenerator s_generator = new();
 
     private readonly PlanCatalog _catalog;
@@ -79,22 +83,53 @@ internal sealed class ProxyFactory
     /// interface never share default-keyed entries, while every process built from the same registrations
     /// gives each the same keys.
     /// </summary>
+    /// <remarks>
+    /// The parts are joined by <c>#</c>, each escaped, a service key as its type and its text (<c>#System.String=eu</c>)
+    /// and the ordinal as a bare number (<c>#1</c>): so no key reads as an ordinal (a registration keyed <c>"1"</c> and
+    /// the second unkeyed one), and no key as two (<c>"a#b"</c>, and <c>"a"</c> with <c>"b"</c>).
+    /// </remarks>
     private string ScopeOf(IComponentRegistration registration, IComponentRegistry registry)
     {
         var scope = ScopeOf(registration);
         var ordinal = registry.Registrations.Where(_isEnabled).Where(r => ScopeOf(r) == scope).TakeWhile(r => r.Id != registration.Id).Count();
-        return ordinal == 0 ? scope : scope + "#" + ordinal.ToString(CultureInfo.InvariantCulture);
+        return ordinal == 0 ? scope : scope + ScopePartSeparator + ordinal.ToString(CultureInfo.InvariantCulture);
     }
 
     private static string ScopeOf(IComponentRegistration registration)
     {
-        var scope = new StringBuilder(TypeNames.Canonical(registration.Activator.LimitType));
-        foreach (var key in registration.Services.OfType<KeyedService>().Select(k => Convert.ToString(k.ServiceKey, CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal))
+        var scope = new StringBuilder();
+        AppendScopePart(scope, TypeNames.Canonical(registration.Activator.LimitType));
+        var keys = registration.Services.OfType<KeyedService>()
+            .Select(k => ServiceKey(k.ServiceKey))
+            .Order(StringComparer.Ordinal);
+        foreach (var key in keys)
         {
-            scope.Append('#').Append(key);
+            scope.Append(ScopePartSeparator).Append(key);
         }
 
         return scope.ToString();
+    }
+
+    private static string ServiceKey(object key)
+    {
+        var text = new StringBuilder();
+        AppendScopePart(text, TypeNames.Canonical(key.GetType()));
+        text.Append(ScopeKeyValueSeparator);
+        AppendScopePart(text, Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty);
+        return text.ToString();
+    }
+
+    private static void AppendScopePart(StringBuilder builder, string part)
+    {
+        foreach (var c in part)
+        {
+            if (c is ScopeEscape or ScopePartSeparator or ScopeKeyValueSeparator)
+            {
+                builder.Append(ScopeEscape);
+            }
+
+            builder.Append(c);
+        }
     }
 
     private Proxying Prepare(IComponentRegistration registration, string scope)
