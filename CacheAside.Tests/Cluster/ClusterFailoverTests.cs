@@ -157,6 +157,46 @@ public sealed class ClusterFailoverTests
         Assert.That(healthyHits, Is.GreaterThanOrEqualTo(healthyCalls * 9 / 10), "the dead primary's share of a batch fails alone: the other slots stay cached");
     }
 
+    [Test]
+    public async Task WriteOfAnEntryWhoseSlotIsMigrating_DeletesIt_AndTheNextReadIsAMiss()
+    {
+        using var cluster = RedisCluster.Start();
+        var source = new Triple();
+        using var harness = CacheAsideHarness<ITriple>.CreateConnecting(source, cluster.Endpoints, o => o.RedisTimeout = TimeSpan.FromSeconds(1));
+        using var admin = await ConnectionMultiplexer.ConnectAsync(cluster.Endpoints + ",allowAdmin=true");
+        Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a1"));
+        Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a1"));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        var key = (RedisKey)harness.Key("a:7");
+        var slot = admin.HashSlot(key);
+        var owner = cluster.PrimaryFor(admin, key);
+        var importer = cluster.Servers.First(s => s != owner && Role(admin, s) == "master");
+
+        // The slot starts moving to another primary (what `redis-cli --cluster reshard` does first); the entry
+        // has not moved yet. A key that is not there is asked for on the importing node (ASK).
+        await Node(admin, importer).ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", NodeId(admin, owner));
+        await Node(admin, owner).ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", NodeId(admin, importer));
+        try
+        {
+            await harness.Service.WriteAsync(7);
+
+            Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated), "the write's invalidation was confirmed");
+            Assert.That((int)await Node(admin, owner).ExecuteAsync("EXISTS", key), Is.Zero, "the entry is gone from the node that holds it");
+            Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a2"), "the next read does not return the value the write replaced");
+        }
+        finally
+        {
+            await Node(admin, owner).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
+            await Node(admin, importer).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
+        }
+    }
+
+    private static IServer Node(IConnectionMultiplexer admin, RedisServer server) => admin.GetServer(server.Endpoint);
+
+    private static string NodeId(IConnectionMultiplexer admin, RedisServer server) => (string)Node(admin, server).Execute("CLUSTER", "MYID")!;
+
+    private static string Role(IConnectionMultiplexer admin, RedisServer server) => (string)Node(admin, server).Execute("ROLE")[0]!;
+
     private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0} ms";
 
     public interface IVersioned

@@ -152,11 +152,28 @@ internal sealed partial class CacheEngine
             redisKeys[(2 * i) + 1] = LeaseKey(keys[i]);
         }
 
+        var started = _time.GetTimestamp();
         var reply = await Store.ScriptPerSlotAsync(LeaseScripts.Invalidate, redisKeys, 2, [_channelValue], sync, Options.RedisTimeout).ConfigureAwait(false);
         if (reply.Status == ReplyStatus.Refused && RedisErrors.IsOutOfMemory(reply.Error!))
         {
             // A full Redis refuses scripts, but not DEL, which frees memory; waiters then learn by polling.
             reply = await Store.DeletePerSlotAsync(redisKeys, sync, Options.RedisTimeout).ConfigureAwait(false);
+        }
+        else if (!reply.IsOk && RedisErrors.IsSlotMoving(reply.Error!))
+        {
+            // A slot moving between cluster nodes refuses the script while its value and lease keys are on different
+            // nodes (or one of them is on neither), until the move ends; a DEL of one key is redirected to wherever
+            // the key is. Leases first, confirmed, then values: a load whose lease outlived its value's delete could
+            // store the old value again. Within the one budget of the invalidation; waiters learn by polling.
+            var leases = new RedisKey[keys.Length];
+            var values = new RedisKey[keys.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                values[i] = redisKeys[2 * i];
+                leases[i] = redisKeys[(2 * i) + 1];
+            }
+
+            reply = await Store.DeleteEachAsync(leases, values, sync, Options.RedisTimeout, started).ConfigureAwait(false);
         }
 
         return reply;

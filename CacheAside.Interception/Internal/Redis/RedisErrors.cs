@@ -41,6 +41,13 @@ internal static class RedisErrors
         error is RedisServerException && error.Message.StartsWith("OOM", StringComparison.Ordinal);
 
     /// <summary>
+    /// A cluster node refused a command of several keys because its hash slot is moving between nodes and only
+    /// some of the keys have moved (<c>TRYAGAIN</c>). A command of one key follows the move (<c>ASK</c>) instead.
+    /// </summary>
+    public static bool IsSlotMoving(Exception error) =>
+        error is RedisServerException && error.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal);
+
+    /// <summary>
     /// The database is not one the server has (its <c>databases</c> setting), as StackExchange.Redis refuses it when it
     /// knows the server's count (read with <c>CONFIG GET</c>; without it, a <c>SELECT</c> Redis refuses goes unreported).
     /// </summary>

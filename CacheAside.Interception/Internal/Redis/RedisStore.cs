@@ -149,8 +149,41 @@ internal sealed partial class RedisStore : IDisposable
         return worst;
     }
 
+    /// <summary>
+    /// <c>DEL</c> of each key by itself, all of <paramref name="first"/> confirmed before any of <paramref name="then"/> is
+    /// sent; one budget, counted from <paramref name="started"/>, for all of it. The invalidation of a slot that is moving
+    /// between cluster nodes: a command of one key is redirected to the node that has it (<c>ASK</c>), where a command
+    /// of several keys is refused until the move ends (<c>TRYAGAIN</c>).
+    /// </summary>
+    public async ValueTask<RedisReply> DeleteEachAsync(RedisKey[] first, RedisKey[] then, bool sync, TimeSpan budget, long started)
+    {
+        var reply = await DeleteEachAsync(first, sync, budget, started).ConfigureAwait(false);
+        return reply.IsOk ? await DeleteEachAsync(then, sync, budget, started).ConfigureAwait(false) : reply;
+    }
+
     /// <summary>A time to live as Redis takes it: whole milliseconds, never rounded down to zero.</summary>
     public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
+
+    private async ValueTask<RedisReply> DeleteEachAsync(RedisKey[] keys, bool sync, TimeSpan budget, long started)
+    {
+        var sent = new Sent<RedisResult>[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k), _writes, (object)keys[i], started);
+        }
+
+        var worst = default(RedisReply);
+        for (var i = 0; i < sent.Length; i++)
+        {
+            var reply = await Complete(sent[i], sync, budget).ConfigureAwait(false);
+            if (i == 0 || Rank(reply.Status) > Rank(worst.Status))
+            {
+                worst = reply;
+            }
+        }
+
+        return worst;
+    }
 
     /// <summary>
     /// The reply of a script sent by <see cref="SendScript"/>: sent by SHA1 to a server that did not know it
