@@ -158,37 +158,53 @@ public sealed class ClusterFailoverTests
     }
 
     [Test]
-    public async Task WriteOfAnEntryWhoseSlotIsMigrating_DeletesIt_AndTheNextReadIsAMiss()
+    public async Task InvalidationOfEntriesWhoseSlotsAreMigrating_DeletesThem_AndTheNextReadIsAMiss()
     {
         using var cluster = RedisCluster.Start();
         var source = new Triple();
         using var harness = CacheAsideHarness<ITriple>.CreateConnecting(source, cluster.Endpoints, o => o.RedisTimeout = TimeSpan.FromSeconds(1));
         using var admin = await ConnectionMultiplexer.ConnectAsync(cluster.Endpoints + ",allowAdmin=true");
-        Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a1"));
+        await harness.Service.AAsync(7);
+        await harness.Service.BAsync(7);
+        var a = (RedisKey)harness.Key("a:7");
+        var b = (RedisKey)harness.Key("b:7");
+        Assert.That(admin.HashSlot(a), Is.Not.EqualTo(admin.HashSlot(b)));
         Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a1"));
         Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
-        var key = (RedisKey)harness.Key("a:7");
-        var slot = admin.HashSlot(key);
-        var owner = cluster.PrimaryFor(admin, key);
-        var importer = cluster.Servers.First(s => s != owner && Role(admin, s) == "master");
 
-        // The slot starts moving to another primary (what `redis-cli --cluster reshard` does first); the entry
-        // has not moved yet. A key that is not there is asked for on the importing node (ASK).
-        await Node(admin, importer).ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", NodeId(admin, owner));
-        await Node(admin, owner).ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", NodeId(admin, importer));
-        try
+        // Both slots start moving to another primary, as `redis-cli --cluster reshard` begins a move; the entries
+        // have not moved yet. A key that is not on the old node is asked for on the new one (ASK).
+        using (StartMoving(cluster, admin, a))
+        using (StartMoving(cluster, admin, b))
         {
+            var invalidated = await harness.Invalidator.InvalidateAsync($"a:{7}");
+
+            Assert.That(invalidated, Is.True, "the explicit invalidation was confirmed");
+            Assert.That((int)await Node(admin, cluster.PrimaryFor(admin, a)).ExecuteAsync("EXISTS", a), Is.Zero, "the entry is gone from the node that holds it");
+            Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a1"));
+            Assert.That(harness.Observer.Last.Outcome, Is.Not.EqualTo(CacheOutcome.Hit), "the next read went to the repository");
+
             await harness.Service.WriteAsync(7);
 
             Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated), "the write's invalidation was confirmed");
-            Assert.That((int)await Node(admin, owner).ExecuteAsync("EXISTS", key), Is.Zero, "the entry is gone from the node that holds it");
-            Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a2"), "the next read does not return the value the write replaced");
+            Assert.That((int)await Node(admin, cluster.PrimaryFor(admin, b)).ExecuteAsync("EXISTS", b), Is.Zero, "the entry is gone from the node that holds it");
+            Assert.That(await harness.Service.BAsync(7), Is.EqualTo("b2"), "the next read does not return the value the write replaced");
         }
-        finally
+    }
+
+    /// <summary>Marks <paramref name="key"/>'s slot as moving from its primary to another (<c>MIGRATING</c>/<c>IMPORTING</c>) until disposed.</summary>
+    private static Undo StartMoving(RedisCluster cluster, ConnectionMultiplexer admin, RedisKey key)
+    {
+        var slot = admin.HashSlot(key);
+        var owner = cluster.PrimaryFor(admin, key);
+        var importer = cluster.Servers.First(s => s != owner && Role(admin, s) == "master");
+        Node(admin, importer).Execute("CLUSTER", "SETSLOT", slot, "IMPORTING", NodeId(admin, owner));
+        Node(admin, owner).Execute("CLUSTER", "SETSLOT", slot, "MIGRATING", NodeId(admin, importer));
+        return new Undo(() =>
         {
-            await Node(admin, owner).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
-            await Node(admin, importer).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
-        }
+            Node(admin, owner).Execute("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
+            Node(admin, importer).Execute("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
+        });
     }
 
     private static IServer Node(IConnectionMultiplexer admin, RedisServer server) => admin.GetServer(server.Endpoint);
@@ -209,6 +225,11 @@ public sealed class ClusterFailoverTests
 
         [Invalidates("v:{id}")]
         Task<long> WriteAsync(int id);
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     /// <summary>Versioned rows: a read returns the version it saw, then waits 1–3 ms; a write commits the next version.</summary>
