@@ -101,6 +101,63 @@ public sealed class EarlyRefreshTests
     }
 
     [Test]
+    public async Task AHitThatReadTheEntryBeforeAnotherContainersRefreshStored_DoesNotLoadTheKeyAgain([Values] ReadShape shape)
+    {
+        var source = new RowSource(s_latency);
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var refreshes = new MetricCapture(CacheAsideDiagnostics.Refreshes);
+        using var first = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        using var second = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.KeyPrefix = first.Prefix;
+            o.TimeProvider = clock;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var firstEngine = first.Container.Resolve<CacheEngine>();
+        var secondEngine = second.Container.Resolve<CacheEngine>();
+        var key = first.Key("row:1");
+        await first.Service.Read(shape, 1);
+        var stored = EntryHeader.Read(first.Redis, key)!;
+        source.Commit(1, "v2");
+
+        // 300 ms before expiry: Δ (at least 20 ms) · −ln(1e-9) ≈ 20.7 Δ reaches it, so every draw of 1 − 1e-9 refreshes.
+        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs - 300);
+        firstEngine.NextRandom = () => 1 - 1e-9;
+        using var drawing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        secondEngine.NextRandom = () =>
+        {
+            drawing.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return 1 - 1e-9;
+        };
+
+        // The second container's hit has read v1's entry and is held at its draw.
+        var late = shape.Start(() => second.Service.Read(shape, 1));
+        Assert.That(drawing.Wait(TimeSpan.FromSeconds(10)), Is.True);
+
+        // Meanwhile the first container's hit refreshes the key: v2 replaces the entry.
+        Assert.That(await first.Service.Read(shape, 1), Is.EqualTo("v1"));
+        Assert.That(first.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.True);
+        Assert.That(Eventually.True(() => refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, "stored") == 1 && !firstEngine.Refreshing(key)), Is.True);
+        Assert.That(EntryHeader.Read(first.Redis, key)?.Json, Is.EqualTo("\"v2\""));
+        Assert.That(source.Loads, Is.EqualTo(2));
+
+        // Now the held hit draws: the entry it read is close to expiry, but the key was refreshed since.
+        release.Set();
+        Assert.That(await late, Is.EqualTo("v1"));
+        Assert.That(Eventually.True(() => !secondEngine.Refreshing(key)), Is.True);
+        Assert.That(source.Loads, Is.EqualTo(2), "one refresh per expiry: the entry the hit read had been replaced, so the key is not loaded again");
+        Assert.That(refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, "stored"), Is.EqualTo(1));
+        Assert.That(EntryHeader.Read(first.Redis, key)?.Json, Is.EqualTo("\"v2\""));
+    }
+
+    [Test]
     public async Task AnInvalidationDuringARefresh_VoidsItsStore()
     {
         var source = new RowSource(s_latency);

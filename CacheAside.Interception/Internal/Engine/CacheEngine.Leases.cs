@@ -50,7 +50,8 @@ internal sealed partial class CacheEngine
         while (true)
         {
             var readVersion = flight.Advance();
-            var acquired = await Store.ScriptAsync(LeaseScripts.Acquire, keys, [tokenValue, leaseMs, ignoreValue ? 1 : 0], sync, Options.RedisTimeout).ConfigureAwait(false);
+            RedisValue[] args = miss.Replaces is { } replaces ? [tokenValue, leaseMs, 2, replaces] : [tokenValue, leaseMs, ignoreValue ? 1 : 0];
+            var acquired = await Store.ScriptAsync(LeaseScripts.Acquire, keys, args, sync, Options.RedisTimeout).ConfigureAwait(false);
             if (!acquired.IsOk)
             {
                 if (acquired.Status == ReplyStatus.Failed)
@@ -72,6 +73,12 @@ internal sealed partial class CacheEngine
 
             var reply = (RedisResult[])acquired.Result!;
             var kind = (long)reply[0];
+            if (kind == LeaseScripts.FoundValue && miss.Refresh)
+            {
+                // Another load stored the key since the hit that started this refresh read it: it is loaded already.
+                return new FlightResult<T>(default!, CacheOutcome.Miss, details, 0) { Busy = true };
+            }
+
             if (kind == LeaseScripts.FoundValue)
             {
                 var found = (byte[])reply[1]!;

@@ -280,5 +280,8 @@ internal sealed partial class CacheEngine
 
         /// <summary>Gets whether this is a background early refresh, which nobody waits for: it gives up when another caller holds the lease.</summary>
         public bool Refresh { get; init; }
+
+        /// <summary>Gets, for an early refresh, the header of the entry it replaces: a key holding another entry was loaded since, and is not loaded again.</summary>
+        public byte[]? Replaces { get; init; }
     }
 }
