@@ -190,6 +190,47 @@ public sealed class FailSafeTests
     }
 
     [Test]
+    public async Task ACallerThatWaitedForAFailedLoadInAnotherContainer_IsAnsweredFromTheKeptFallback_FlaggedStale([Values] ReadShape shape)
+    {
+        // Two processes, one database: each container reads through a source of its own holding the same rows.
+        var first = new RowSource();
+        var second = new RowSource();
+        first.Commit(1, "v1");
+        second.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var one = Create(first, clock);
+        using var two = CacheAsideHarness<IRowRepository>.Create(second, o =>
+        {
+            o.KeyPrefix = one.Prefix;
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var key = one.Key("row:1");
+        await one.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+
+        first.Gate.Close();
+        first.FailNext(1);
+        var holding = shape.Start(() => one.Service.Read(shape, 1));
+        Assert.That(first.Gate.WaitForArrival(), Is.True, "the first container holds the lease, its load held");
+        using var stale = new MetricCapture(CacheAsideDiagnostics.StaleServed);
+        var waiting = shape.Start(() => two.Service.Read(shape, 1));
+        Assert.That(Eventually.True(() => one.Redis.HashExists(key + ":lease", "w")), Is.True, "the second container waits for the first's load");
+
+        first.Gate.Open();
+        Assert.That(await holding, Is.EqualTo("v1"));
+        Assert.That(one.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.TargetFailed));
+        Assert.That(await waiting, Is.EqualTo("v1"));
+
+        Assert.That(second.Loads, Is.Zero, "the failing source is asked once per throttle, across containers");
+        Assert.That(EntryHeader.Read(one.Redis, key)?.ExpiredAtMs, Is.Not.Zero, "what the second container was answered with is the kept fallback");
+        Assert.That(two.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        Assert.That(two.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.WaitedForLoader), "a value past its time to live is flagged stale, however the caller came by it");
+        Assert.That(stale.Count(CacheAsideDiagnostics.ReasonTag, "source_failed"), Is.EqualTo(2), "both answers were stale");
+    }
+
+    [Test]
     public async Task AKeptFallback_IsNotRefreshedEarly_SoAFailingSourceIsAskedOncePerThrottle()
     {
         var source = new RowSource(TimeSpan.FromMilliseconds(100));

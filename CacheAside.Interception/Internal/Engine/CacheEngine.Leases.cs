@@ -82,9 +82,12 @@ internal sealed partial class CacheEngine
             if (kind == LeaseScripts.FoundValue)
             {
                 var found = (byte[])reply[1]!;
-                if (plan.Codec.Decode(found, FreshnessNow(plan), out var value, out _, out var reason) == EntryState.Fresh)
+                if (plan.Codec.Decode(found, FreshnessNow(plan), out var value, out var foundStamp, out var reason) == EntryState.Fresh)
                 {
-                    return new FlightResult<T>(value, CacheOutcome.Hit, details, readVersion) { Entry = found };
+                    // A fallback fail-safe kept after its source failed (as a waiter finds it when the loader it
+                    // waited for failed) is past its own freshness: flagged as on a hit.
+                    var stale = foundStamp.ExpiredAtMs != 0 ? CacheEventDetails.Stale : CacheEventDetails.None;
+                    return new FlightResult<T>(value, CacheOutcome.Hit, details | stale, readVersion) { Entry = found };
                 }
 
                 if (reason is not null)

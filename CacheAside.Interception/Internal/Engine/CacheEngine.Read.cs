@@ -163,6 +163,11 @@ internal sealed partial class CacheEngine
 
         if (leader || snapshot < result.AcceptBelow)
         {
+            if ((result.Details & CacheEventDetails.Stale) != 0)
+            {
+                Telemetry.StaleServed(plan.Spec.Display, "source_failed");
+            }
+
             Report(plan, call, result.Outcome, details);
             return leader ? result.Value : InstanceFor(plan, result);
         }
