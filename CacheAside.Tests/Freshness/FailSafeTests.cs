@@ -266,6 +266,41 @@ public sealed class FailSafeTests
     }
 
     [Test]
+    public async Task AMissThatReadTheExpiredEntryJustBeforeAFailedLoadKeptIt_IsAnsweredFromTheKeptFallback_WithoutAskingTheSource([Values] ReadShape shape)
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new HoldingClock();
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var key = harness.Key("row:1");
+        await harness.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.FailNext(100);
+
+        var late = shape.Start(() =>
+        {
+            HoldingClock.HoldNextRead();
+            return harness.Service.Read(shape, 1);
+        });
+        Assert.That(clock.Arrived.Wait(TimeSpan.FromSeconds(10)), Is.True, "this caller's GET read v1 past its time to live");
+
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.TargetFailed));
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, key)?.ExpiredAtMs != 0), Is.True, "the failed load kept the fallback for the throttle");
+        Assert.That(source.Loads, Is.EqualTo(2));
+
+        clock.Release.Set();
+        Assert.That(await late, Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.Stale), Is.True);
+        Assert.That(source.Loads, Is.EqualTo(2), "within the throttle the failing source is not asked again");
+    }
+
+    [Test]
     public async Task AKeptFallback_IsNotRefreshedEarly_SoAFailingSourceIsAskedOncePerThrottle()
     {
         var source = new RowSource(TimeSpan.FromMilliseconds(100));
