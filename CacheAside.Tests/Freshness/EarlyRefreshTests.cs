@@ -101,6 +101,66 @@ public sealed class EarlyRefreshTests
     }
 
     [Test]
+    public async Task AHitThatReadTheEntryBeforeAnotherContainersRefreshStored_DoesNotLoadTheKeyAgain([Values] ReadShape shape)
+    {
+        var source = new RowSource(TimeSpan.FromMilliseconds(100));
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var refreshes = new MetricCapture(CacheAsideDiagnostics.Refreshes);
+        // Connections of their own, as two processes have: the hit held at its draw holds nothing of the other's.
+        using var first = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.EndpointsOf(Topology.Single), o =>
+        {
+            o.TimeProvider = clock;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        using var second = CacheAsideHarness<IRowRepository>.CreateConnecting(source, SharedRedis.EndpointsOf(Topology.Single), o =>
+        {
+            o.KeyPrefix = first.Prefix;
+            o.TimeProvider = clock;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var firstEngine = first.Container.Resolve<CacheEngine>();
+        var secondEngine = second.Container.Resolve<CacheEngine>();
+        var key = first.Key("row:1");
+        await first.Service.Read(shape, 1);
+        var stored = EntryHeader.Read(first.Redis, key)!;
+        source.Commit(1, "v2");
+
+        // Two seconds before expiry, from now on: within 40 Δ (Δ at least 100 ms), so a hit draws, and
+        // Δ · −ln(1e-12) ≈ 27.6 Δ reaches it, so every draw of 1 − 1e-12 refreshes.
+        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - 2000 - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        firstEngine.NextRandom = () => 1 - 1e-12;
+        using var drawing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        secondEngine.NextRandom = () =>
+        {
+            drawing.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return 1 - 1e-12;
+        };
+
+        // The second container's hit has read v1's entry and is held at its draw.
+        var late = shape.Start(() => second.Service.Read(shape, 1));
+        Assert.That(drawing.Wait(TimeSpan.FromSeconds(10)), Is.True);
+
+        // Meanwhile the first container's hit refreshes the key: v2 replaces the entry.
+        Assert.That(await first.Service.Read(shape, 1), Is.EqualTo("v1"));
+        Assert.That(first.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.True);
+        Assert.That(Eventually.True(() => !firstEngine.Refreshing(key) && EntryHeader.Read(first.Redis, key)?.Json == "\"v2\""), Is.True, () => Outcomes(refreshes));
+        Assert.That(source.Loads, Is.EqualTo(2));
+
+        // Now the held hit draws: the entry it read is close to expiry, but the key was refreshed since.
+        release.Set();
+        Assert.That(await late, Is.EqualTo("v1"));
+        Assert.That(Eventually.True(() => !secondEngine.Refreshing(key)), Is.True);
+        Assert.That(source.Loads, Is.EqualTo(2), "one refresh per expiry: the entry the hit read had been replaced, so the key is not loaded again");
+        Assert.That(EntryHeader.Read(first.Redis, key)?.Json, Is.EqualTo("\"v2\""));
+    }
+
+    private static string Outcomes(MetricCapture refreshes) =>
+        "refreshes: " + string.Join(", ", new[] { "stored", "busy", "refused", "not_stored", "failed" }.Select(r => r + " " + refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, r).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Test]
     public async Task AnInvalidationDuringARefresh_VoidsItsStore()
     {
         var source = new RowSource(s_latency);

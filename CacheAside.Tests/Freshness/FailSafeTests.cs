@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Autofac;
 using CacheAside.Interception;
 using CacheAside.Interception.Internal.Engine;
@@ -190,6 +191,116 @@ public sealed class FailSafeTests
     }
 
     [Test]
+    public async Task ACallerThatWaitedForAFailedLoadInAnotherContainer_IsAnsweredFromTheKeptFallback_FlaggedStale([Values] ReadShape shape)
+    {
+        // Two processes, one database: each container reads through a source of its own holding the same rows.
+        var first = new RowSource();
+        var second = new RowSource();
+        first.Commit(1, "v1");
+        second.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var one = Create(first, clock);
+        using var two = CacheAsideHarness<IRowRepository>.Create(second, o =>
+        {
+            o.KeyPrefix = one.Prefix;
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var key = one.Key("row:1");
+        await one.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+
+        first.Gate.Close();
+        first.FailNext(1);
+        var holding = shape.Start(() => one.Service.Read(shape, 1));
+        Assert.That(first.Gate.WaitForArrival(), Is.True, "the first container holds the lease, its load held");
+        using var stale = new MetricCapture(CacheAsideDiagnostics.StaleServed);
+        var waiting = shape.Start(() => two.Service.Read(shape, 1));
+        Assert.That(Eventually.True(() => one.Redis.HashExists(key + ":lease", "w")), Is.True, "the second container waits for the first's load");
+
+        first.Gate.Open();
+        Assert.That(await holding, Is.EqualTo("v1"));
+        Assert.That(one.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.TargetFailed));
+        Assert.That(await waiting, Is.EqualTo("v1"));
+
+        Assert.That(second.Loads, Is.Zero, "the failing source is asked once per throttle, across containers");
+        Assert.That(EntryHeader.Read(one.Redis, key)?.ExpiredAtMs, Is.Not.Zero, "what the second container was answered with is the kept fallback");
+        Assert.That(two.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        Assert.That(two.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.WaitedForLoader), "a value past its time to live is flagged stale, however the caller came by it");
+        Assert.That(stale.Count(CacheAsideDiagnostics.ReasonTag, "source_failed"), Is.EqualTo(2), "both answers were stale");
+    }
+
+    [Test]
+    public async Task AMissThatReadTheExpiredEntryJustBeforeAnotherLoadStoredTheNewOne_TakesTheNewOne_WithoutLoadingAgain([Values] ReadShape shape)
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new HoldingClock();
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        await harness.Service.Read(shape, 1);
+        source.Commit(1, "v2");
+        clock.Offset = TimeSpan.FromSeconds(61);
+
+        // This caller's GET reads v1's entry, past its time to live, and is held before it goes to the load.
+        var late = shape.Start(() =>
+        {
+            HoldingClock.HoldNextRead();
+            return harness.Service.Read(shape, 1);
+        });
+        Assert.That(clock.Arrived.Wait(TimeSpan.FromSeconds(10)), Is.True);
+
+        // Meanwhile another caller loads the key and stores v2.
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v2"));
+        Assert.That(source.Loads, Is.EqualTo(2));
+
+        clock.Release.Set();
+        Assert.That(await late, Is.EqualTo("v2"));
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit), "the lease step handed it the entry stored since its GET");
+        Assert.That(source.Loads, Is.EqualTo(2), "one load per expiry: the key was loaded since this caller's GET, and is not loaded again");
+    }
+
+    [Test]
+    public async Task AMissThatReadTheExpiredEntryJustBeforeAFailedLoadKeptIt_IsAnsweredFromTheKeptFallback_WithoutAskingTheSource([Values] ReadShape shape)
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new HoldingClock();
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = s_window;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var key = harness.Key("row:1");
+        await harness.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.FailNext(100);
+
+        var late = shape.Start(() =>
+        {
+            HoldingClock.HoldNextRead();
+            return harness.Service.Read(shape, 1);
+        });
+        Assert.That(clock.Arrived.Wait(TimeSpan.FromSeconds(10)), Is.True, "this caller's GET read v1 past its time to live");
+
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.TargetFailed));
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, key)?.ExpiredAtMs != 0), Is.True, "the failed load kept the fallback for the throttle");
+        Assert.That(source.Loads, Is.EqualTo(2));
+
+        clock.Release.Set();
+        Assert.That(await late, Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.Stale), Is.True);
+        Assert.That(source.Loads, Is.EqualTo(2), "within the throttle the failing source is not asked again");
+    }
+
+    [Test]
     public async Task AKeptFallback_IsNotRefreshedEarly_SoAFailingSourceIsAskedOncePerThrottle()
     {
         var source = new RowSource(TimeSpan.FromMilliseconds(100));
@@ -215,6 +326,40 @@ public sealed class FailSafeTests
 
         Assert.That(engine.Refreshing(key), Is.False);
         Assert.That(source.Loads, Is.EqualTo(loads), "within the throttle the failing source is not asked, not even by an early refresh");
+    }
+
+    /// <summary>
+    /// A shifted wall clock (as <see cref="ShiftedClock"/>) that holds the first reading of it made by a flow
+    /// that asked for it: in a read, the moment its <c>GET</c> has answered and the entry's freshness is judged.
+    /// </summary>
+    private sealed class HoldingClock : TimeProvider
+    {
+        private static readonly AsyncLocal<StrongBox<bool>?> s_hold = new();
+        private long _offsetTicks;
+
+        public TimeSpan Offset
+        {
+            get => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+            set => Interlocked.Exchange(ref _offsetTicks, value.Ticks);
+        }
+
+        public ManualResetEventSlim Arrived { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public static void HoldNextRead() => s_hold.Value = new StrongBox<bool>(true);
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (s_hold.Value is { Value: true } hold)
+            {
+                hold.Value = false;
+                Arrived.Set();
+                Release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return base.GetUtcNow() + Offset;
+        }
     }
 
     private static CacheAsideHarness<IRowRepository> Create(RowSource source, ShiftedClock clock) =>

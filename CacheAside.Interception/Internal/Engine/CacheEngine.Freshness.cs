@@ -72,11 +72,11 @@ internal sealed partial class CacheEngine
             return false;
         }
 
-        return StartRefresh(plan, call);
+        return StartRefresh(plan, call, stamp.Token);
     }
 
     /// <summary>Starts the background refresh of <paramref name="call"/>'s entry, unless one already runs here; apart, so that a hit that starts none allocates no closure.</summary>
-    private bool StartRefresh<T>(ReadPlan<T> plan, ReadCall call)
+    private bool StartRefresh<T>(ReadPlan<T> plan, ReadCall call, ulong replaces)
     {
         var flight = new Flight<T>(call.Key, _refreshes, cancellable: false);
         if (!_refreshes.TryAdd(call.Key, flight))
@@ -85,14 +85,19 @@ internal sealed partial class CacheEngine
         }
 
         flight.Join();
-        _ = Task.Run(() => RefreshAsync(flight, plan, call));
+        _ = Task.Run(() => RefreshAsync(flight, plan, call, replaces));
         return true;
     }
 
-    /// <summary>A load nobody waits for, with the steps of a miss's: under the lease (given up when another caller holds it), stored when it completes.</summary>
-    private async Task RefreshAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall call)
+    /// <summary>
+    /// A load nobody waits for, with the steps of a miss's: under the lease, stored when it completes. Given up
+    /// when another caller holds the lease, or when the key no longer holds the entry of the load
+    /// <paramref name="replaces"/> (another refresh or load stored since): the key is then loaded already.
+    /// </summary>
+    private async Task RefreshAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall call, ulong replaces)
     {
-        var result = await RunFlightAsync(flight, plan, call, new Miss(1) { SawUnusableEntry = true, Refresh = true }, sync: false, fallback: null).ConfigureAwait(false);
+        var miss = new Miss(1) { SawUnusableEntry = true, Refresh = true, Replaces = plan.Codec.Header(replaces) };
+        var result = await RunFlightAsync(flight, plan, call, miss, sync: false, fallback: null).ConfigureAwait(false);
         var outcome = result.Busy ? "busy"
             : result.Error is not null ? ((result.Details & CacheEventDetails.TargetFailed) != 0 ? "failed" : "not_stored")
             : (result.Details & CacheEventDetails.StoreRefused) != 0 ? "refused"

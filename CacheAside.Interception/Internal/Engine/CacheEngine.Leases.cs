@@ -44,13 +44,15 @@ internal sealed partial class CacheEngine
         var tokenValue = (RedisValue)token.ToString("x16", null);
         var leaseMs = RedisStore.Milliseconds(Options.LeaseDuration);
         var ignoreValue = miss.SawUnusableEntry;
+        var replaces = miss.Replaces;
         var details = CacheEventDetails.None;
         var waitUntil = _time.GetTimestamp() + (long)(Options.LeaseWaitTimeout.TotalSeconds * _time.TimestampFrequency);
 
         while (true)
         {
             var readVersion = flight.Advance();
-            var acquired = await Store.ScriptAsync(LeaseScripts.Acquire, keys, [tokenValue, leaseMs, ignoreValue ? 1 : 0], sync, Options.RedisTimeout).ConfigureAwait(false);
+            RedisValue[] args = replaces is not null ? [tokenValue, leaseMs, 2, replaces] : [tokenValue, leaseMs, ignoreValue ? 1 : 0];
+            var acquired = await Store.ScriptAsync(LeaseScripts.Acquire, keys, args, sync, Options.RedisTimeout).ConfigureAwait(false);
             if (!acquired.IsOk)
             {
                 if (acquired.Status == ReplyStatus.Failed)
@@ -72,12 +74,22 @@ internal sealed partial class CacheEngine
 
             var reply = (RedisResult[])acquired.Result!;
             var kind = (long)reply[0];
+            if (kind == LeaseScripts.FoundValue && miss.Refresh)
+            {
+                // Another load stored the key since the hit that started this refresh read it: it is loaded already.
+                return new FlightResult<T>(default!, CacheOutcome.Miss, details, 0) { Busy = true };
+            }
+
             if (kind == LeaseScripts.FoundValue)
             {
                 var found = (byte[])reply[1]!;
-                if (plan.Codec.Decode(found, FreshnessNow(plan), out var value, out _, out var reason) == EntryState.Fresh)
+                var state = plan.Codec.Decode(found, FreshnessNow(plan), out var value, out var foundStamp, out var reason);
+                if (state == EntryState.Fresh)
                 {
-                    return new FlightResult<T>(value, CacheOutcome.Hit, details, readVersion) { Entry = found };
+                    // A fallback fail-safe kept after its source failed (as a waiter finds it when the loader it
+                    // waited for failed) is past its own freshness: flagged as on a hit.
+                    var stale = foundStamp.ExpiredAtMs != 0 ? CacheEventDetails.Stale : CacheEventDetails.None;
+                    return new FlightResult<T>(value, CacheOutcome.Hit, details | stale, readVersion) { Entry = found };
                 }
 
                 if (reason is not null)
@@ -86,6 +98,8 @@ internal sealed partial class CacheEngine
                     details |= CacheEventDetails.CorruptEntry;
                 }
 
+                // Pass over this entry only (or, unreadable, whatever the key holds): one stored since is the key's new value.
+                replaces = state == EntryState.Stale ? plan.Codec.Header(foundStamp.Token) : null;
                 ignoreValue = true;
                 continue;
             }
@@ -122,6 +136,7 @@ internal sealed partial class CacheEngine
             // The holder may have stored meanwhile: look at the value again, even if this caller's own GET found
             // one it could not use (the lease step hands that one back, and it is then passed over at once).
             ignoreValue = false;
+            replaces = null;
         }
 
         var loadVersion = flight.Advance();

@@ -75,6 +75,9 @@ internal sealed partial class CacheEngine
                 if (state == EntryState.Stale)
                 {
                     fallback = new Fallback<T>(call.Key, value, stamp, read!);
+
+                    // The lease step passes over this entry only: one stored since this GET is the key's new value.
+                    miss = miss with { Replaces = plan.Codec.Header(stamp.Token) };
                 }
                 else
                 {
@@ -163,6 +166,11 @@ internal sealed partial class CacheEngine
 
         if (leader || snapshot < result.AcceptBelow)
         {
+            if ((result.Details & CacheEventDetails.Stale) != 0)
+            {
+                Telemetry.StaleServed(plan.Spec.Display, "source_failed");
+            }
+
             Report(plan, call, result.Outcome, details);
             return leader ? result.Value : InstanceFor(plan, result);
         }
@@ -280,5 +288,11 @@ internal sealed partial class CacheEngine
 
         /// <summary>Gets whether this is a background early refresh, which nobody waits for: it gives up when another caller holds the lease.</summary>
         public bool Refresh { get; init; }
+
+        /// <summary>
+        /// Gets the header of the entry the GET found past its freshness (for an early refresh, the one its hit read):
+        /// the lease step passes over that entry only, since a key holding another was loaded since, and is not loaded again.
+        /// </summary>
+        public byte[]? Replaces { get; init; }
     }
 }

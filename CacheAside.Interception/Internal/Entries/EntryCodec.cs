@@ -85,6 +85,19 @@ internal sealed class EntryCodec<T>
         return entry;
     }
 
+    /// <summary>
+    /// The start of every entry this codec writes for the load that took <paramref name="token"/>: its format, shape
+    /// and token, which no other load's entry shares — how a refresh tells the entry it read from one stored since.
+    /// </summary>
+    public byte[] Header(ulong token)
+    {
+        var header = new byte[_prefix.Length + 17];
+        _prefix.CopyTo(header, 0);
+        token.TryFormat(header.AsSpan(_prefix.Length), out _, "x16", null);
+        header[^1] = (byte)':';
+        return header;
+    }
+
     /// <summary>Reads an entry back; anything this codec did not write is <see cref="EntryState.Unreadable"/>, never an exception.</summary>
     public EntryState Decode(ReadOnlyMemory<byte> stored, long nowMs, out T value, out EntryStamp stamp, out string? reason)
     {

@@ -31,13 +31,15 @@ internal static class LeaseScripts
 
     /// <summary>
     /// After a miss: returns the value if one was stored meanwhile (unless ARGV[3] is 1, for a value the caller
-    /// already found unusable); else takes the lease if nobody holds it; else marks that someone waits.
-    /// KEYS: value, lease. ARGV: token, lease milliseconds, ignore value (0/1).
+    /// already found unusable; with 2, an early refresh's, unless it still begins with ARGV[4], the header of the
+    /// entry the refresh is to replace, so a refresh never loads a key another load has stored since); else takes
+    /// the lease if nobody holds it; else marks that someone waits.
+    /// KEYS: value, lease. ARGV: token, lease milliseconds, ignore value (0/1/2)[, header of the entry to replace].
     /// </summary>
     public const string Acquire = """
-        if ARGV[3] == '0' then
+        if ARGV[3] ~= '1' then
           local v = redis.pcall('GET', KEYS[1])
-          if type(v) == 'string' then return {1, v} end
+          if type(v) == 'string' and (ARGV[3] == '0' or string.sub(v, 1, #ARGV[4]) ~= ARGV[4]) then return {1, v} end
         end
         local holder = redis.call('HGET', KEYS[2], 't')
         if not holder then
