@@ -136,17 +136,7 @@ internal sealed partial class RedisStore : IDisposable
             sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i]);
         }
 
-        var worst = default(RedisReply);
-        for (var i = 0; i < sent.Length; i++)
-        {
-            var reply = await Complete(sent[i], sync, budget).ConfigureAwait(false);
-            if (i == 0 || Rank(reply.Status) > Rank(worst.Status))
-            {
-                worst = reply;
-            }
-        }
-
-        return worst;
+        return await WorstAsync(sent, sync, budget).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -172,6 +162,12 @@ internal sealed partial class RedisStore : IDisposable
             sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k), _writes, (object)keys[i], started);
         }
 
+        return await WorstAsync(sent, sync, budget).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for commands sent together, in turn, each within <paramref name="budget"/>: the worst of their replies.</summary>
+    private async ValueTask<RedisReply> WorstAsync(Sent<RedisResult>[] sent, bool sync, TimeSpan budget)
+    {
         var worst = default(RedisReply);
         for (var i = 0; i < sent.Length; i++)
         {
