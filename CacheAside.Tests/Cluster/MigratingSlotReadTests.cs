@@ -42,7 +42,8 @@ public sealed class MigratingSlotReadTests
         source.Commit(id, $"row {id}");
         source.Commit(100 + id, $"row {100 + id}");
         using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(source, _cluster.Endpoints, BreakerThatOpensOnOneFailure);
-        var breaker = harness.Container.Resolve<CacheEngine>().Store.Breaker;
+        var engine = harness.Container.Resolve<CacheEngine>();
+        var breaker = engine.Store.Breaker;
         var key = (RedisKey)harness.Key($"row:{id}");
         Assume.That(_admin.HashSlot(harness.Key($"row:{100 + id}")), Is.Not.EqualTo(_admin.HashSlot(key)));
 
@@ -56,6 +57,7 @@ public sealed class MigratingSlotReadTests
             Assert.That(firstEvent.Outcome, Is.EqualTo(CacheOutcome.Miss), "a slot move is no outage: the read is a miss, not a bypass");
             Assert.That(firstEvent.Details.HasFlag(CacheEventDetails.SlotMoving), Is.True, "the event says why nothing was stored");
             Assert.That(breaker.IsOpen, Is.False, "the refused lease step (TRYAGAIN) did not count toward the circuit breaker");
+            Assert.That(engine.SyncFallbacks, Is.Zero, "the lease step sent again after pauses still completes synchronously for a synchronous caller");
         }
 
         await harness.Service.Read(shape, 100 + id);
