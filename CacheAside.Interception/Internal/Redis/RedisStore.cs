@@ -87,7 +87,7 @@ internal sealed partial class RedisStore : IDisposable
     /// Runs one of CacheAside's Lua scripts on the keys of one hash slot (see <see cref="SendScript"/>). While the slot
     /// moves between cluster nodes, a script of several keys is refused (<c>TRYAGAIN</c>) until they are on one node
     /// again, which a resharding does within milliseconds: it is sent again, after pauses that grow, until it runs or
-    /// <paramref name="budget"/>, counted from the first send, runs out. The refusal is then the reply.
+    /// the first half of <paramref name="budget"/>, counted from the first send, has passed. The refusal is then the reply.
     /// </summary>
     public async ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
     {
@@ -95,8 +95,10 @@ internal sealed partial class RedisStore : IDisposable
         var pause = s_firstSlotMovingPause;
         while (true)
         {
+            // Sent again only while half the budget is left after the pause: a send with a sliver of it would end as a
+            // timeout, a failure the breaker counts, where Redis had only said where the slot is.
             var reply = await ScriptOnceAsync(script, keys, values, sync, budget, started).ConfigureAwait(false);
-            if (reply.IsOk || !RedisErrors.IsSlotMoving(reply.Error!) || budget - _time.GetElapsedTime(started) <= pause)
+            if (reply.IsOk || !RedisErrors.IsSlotMoving(reply.Error!) || budget - _time.GetElapsedTime(started) - pause < budget / 2)
             {
                 return reply;
             }
