@@ -82,7 +82,8 @@ public static class CacheAsideDiagnostics
     /// <c>waited</c> (a miss waited for another caller's load instead of loading), <c>wait_timed_out</c> (it
     /// waited <see cref="CacheAsideOptions.LeaseWaitTimeout"/> and loaded by itself), <c>store_refused</c> (a load
     /// was not stored because an invalidation voided its lease meanwhile), <c>rejoined</c> (a caller could not be
-    /// handed a shared load that might predate an invalidation, and started over).
+    /// handed a shared load that might predate an invalidation, and started over), <c>slot_moving</c> (a lease step or
+    /// a store was refused for its whole budget while the entry's Redis Cluster slot moved between nodes: returned uncached).
     /// </summary>
     public const string LeaseEvents = "cacheaside.lease.events";
 

@@ -69,4 +69,11 @@ public enum CacheEventDetails
 
     /// <summary>This hit started a background refresh of its entry, which expires soon (see <see cref="CacheAsideOptions.EarlyRefreshBeta"/>).</summary>
     RefreshStarted = 32768,
+
+    /// <summary>
+    /// The entry's Redis Cluster hash slot was moving between nodes, and its keys were split between them until the
+    /// move ended: a lease step or a store that needs them together was refused (<c>TRYAGAIN</c>) for the whole Redis
+    /// budget, so the result was returned uncached. A slot move is not a Redis failure: the circuit breaker is not told.
+    /// </summary>
+    SlotMoving = 65536,
 }

@@ -174,8 +174,8 @@ public sealed class ClusterFailoverTests
 
         // Both slots start moving to another primary, as `redis-cli --cluster reshard` begins a move; the entries
         // have not moved yet. A key that is not on the old node is asked for on the new one (ASK).
-        using (StartMoving(cluster, admin, a))
-        using (StartMoving(cluster, admin, b))
+        using (cluster.StartMoving(admin, a))
+        using (cluster.StartMoving(admin, b))
         {
             var invalidated = await harness.Invalidator.InvalidateAsync($"a:{7}");
 
@@ -192,26 +192,7 @@ public sealed class ClusterFailoverTests
         }
     }
 
-    /// <summary>Marks <paramref name="key"/>'s slot as moving from its primary to another (<c>MIGRATING</c>/<c>IMPORTING</c>) until disposed.</summary>
-    private static Undo StartMoving(RedisCluster cluster, ConnectionMultiplexer admin, RedisKey key)
-    {
-        var slot = admin.HashSlot(key);
-        var owner = cluster.PrimaryFor(admin, key);
-        var importer = cluster.Servers.First(s => s != owner && Role(admin, s) == "master");
-        Node(admin, importer).Execute("CLUSTER", "SETSLOT", slot, "IMPORTING", NodeId(admin, owner));
-        Node(admin, owner).Execute("CLUSTER", "SETSLOT", slot, "MIGRATING", NodeId(admin, importer));
-        return new Undo(() =>
-        {
-            Node(admin, owner).Execute("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
-            Node(admin, importer).Execute("CLUSTER", "SETSLOT", slot, "NODE", NodeId(admin, owner));
-        });
-    }
-
-    private static IServer Node(IConnectionMultiplexer admin, RedisServer server) => admin.GetServer(server.Endpoint);
-
-    private static string NodeId(IConnectionMultiplexer admin, RedisServer server) => (string)Node(admin, server).Execute("CLUSTER", "MYID")!;
-
-    private static string Role(IConnectionMultiplexer admin, RedisServer server) => (string)Node(admin, server).Execute("ROLE")[0]!;
+    private static IServer Node(ConnectionMultiplexer admin, RedisServer server) => admin.GetServer(server.Endpoint);
 
     private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0} ms";
 
@@ -225,11 +206,6 @@ public sealed class ClusterFailoverTests
 
         [Invalidates("v:{id}")]
         Task<long> WriteAsync(int id);
-    }
-
-    private sealed class Undo(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
     }
 
     /// <summary>Versioned rows: a read returns the version it saw, then waits 1–3 ms; a write commits the next version.</summary>

@@ -90,6 +90,21 @@ public sealed class RedisCluster : IDisposable
         RedisCli(["--cluster", "reshard", primaries[0].Endpoint, "--cluster-from", from, "--cluster-to", to, "--cluster-slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-yes"], TimeSpan.FromSeconds(120));
     }
 
+    /// <summary>
+    /// Marks <paramref name="key"/>'s slot as moving from its primary to another (<c>MIGRATING</c>/<c>IMPORTING</c>), as
+    /// <c>redis-cli --cluster reshard</c> begins a move, until the move is completed or undone. <paramref name="admin"/>
+    /// must be connected with <c>allowAdmin=true</c>.
+    /// </summary>
+    public SlotMove StartMoving(IConnectionMultiplexer admin, RedisKey key)
+    {
+        var slot = admin.HashSlot(key);
+        var owner = PrimaryFor(admin, key);
+        var importer = Servers.First(s => s != owner && s.IsRunning && (string)admin.GetServer(s.Endpoint).Execute("ROLE")[0]! == "master");
+        var move = new SlotMove(admin, slot, owner, importer);
+        move.Begin();
+        return move;
+    }
+
     public void Dispose()
     {
         foreach (var server in Servers)

@@ -22,15 +22,22 @@ internal sealed partial class CacheEngine
             case ReplyStatus.Refused when RedisErrors.IsOutOfMemory(reply.Error!):
                 Telemetry.RedisOutOfMemory(command, method);
                 return CacheEventDetails.None;
+            case ReplyStatus.Refused when RedisErrors.IsSlotMoving(reply.Error!):
+                // A resharding, not a failure: counted and logged at Debug as a lease event, never warned about.
+                Telemetry.LeaseEvent(method, "slot_moving");
+                return CacheEventDetails.SlotMoving;
             default:
                 Telemetry.RedisFailed(command, method, reply.Error!);
                 return CacheEventDetails.None;
         }
     }
 
-    /// <summary>Whether this reply is to be thrown at the caller: only when <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> is on.</summary>
+    /// <summary>
+    /// Whether this reply is to be thrown at the caller: only when <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> is on,
+    /// and never for an unusable entry or a slot that is moving between cluster nodes, which are not Redis failures.
+    /// </summary>
     private bool ShouldThrow(in RedisReply reply) =>
-        Options.ThrowOnRedisErrors && !reply.IsOk && !(reply.Error is { } error && RedisErrors.IsWrongType(error));
+        Options.ThrowOnRedisErrors && !reply.IsOk && !(reply.Error is { } error && (RedisErrors.IsWrongType(error) || RedisErrors.IsSlotMoving(error)));
 
     /// <summary>The exception <see cref="CacheAsideOptions.ThrowOnRedisErrors"/> asks for: it names the method and the command, never the key.</summary>
     private static CacheUnavailableException Unavailable(in RedisReply reply, string command, string method)

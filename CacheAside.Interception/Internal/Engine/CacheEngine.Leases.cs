@@ -183,8 +183,8 @@ internal sealed partial class CacheEngine
         var stored = await Store.ScriptAsync(LeaseScripts.Store, keys, [tokenValue, entry, RedisStore.Milliseconds(ttl), _channelValue], sync, Options.RedisTimeout).ConfigureAwait(false);
         if (!stored.IsOk)
         {
-            // The lease may still stand (a store that timed out, or never reached Redis): end it, or callers
-            // waiting for this load would wait until it expires.
+            // The lease may still stand (a store that timed out, never reached Redis, or was refused while the entry's
+            // slot moved between cluster nodes): end it, or callers waiting for this load would wait until it expires.
             Release(keys, tokenValue);
             details |= RedisTrouble(stored, "set", plan.Spec.Display) | CacheEventDetails.StoreFailed;
             if (ShouldThrow(stored))
@@ -267,7 +267,7 @@ internal sealed partial class CacheEngine
     private void Release(RedisKey[] keys, RedisValue token) => _ = ReleaseAsync(keys, token);
 
     private async Task ReleaseAsync(RedisKey[] keys, RedisValue token) =>
-        await Store.ScriptAsync(LeaseScripts.Release, keys, [token, _channelValue], sync: false, Options.RedisTimeout).ConfigureAwait(false);
+        await Store.ScriptAsync(LeaseScripts.Release, [keys[1]], [token, _channelValue, (string?)keys[0]], sync: false, Options.RedisTimeout).ConfigureAwait(false);
 
     /// <summary>Keeps the lease alive while a long load runs; a refused renewal means an invalidation voided it.</summary>
     private ITimer StartRenewal<T>(Flight<T> flight, RedisKey leaseKey, RedisValue token, long leaseMs)

@@ -7,7 +7,9 @@ namespace CacheAside.Interception.Internal.Redis;
 
 /// <summary>
 /// The Lua scripts of the lease protocol. Each touches the keys of one entry — its value key and its
-/// lease key, which share a hash slot — so none ever spans slots on a cluster.
+/// lease key, which share a hash slot — so none ever spans slots on a cluster. A script that needs only the
+/// lease names only the lease key: while its slot moves between cluster nodes, a script of one key follows the
+/// key to the node that has it (<c>ASK</c>), where one of two keys is refused until both are on one node.
 /// </summary>
 /// <remarks>
 /// A lease is a hash at <c>&lt;value key&gt;:lease</c>: field <c>t</c> holds the holder's token, field
@@ -66,15 +68,16 @@ internal static class LeaseScripts
         """;
 
     /// <summary>
-    /// Ends the caller's lease without storing (the source threw, or the result is not to be cached) and
-    /// tells waiters, so one of them loads at once. Returns 1 when the lease was still the caller's.
-    /// KEYS: value, lease. ARGV: token, channel.
+    /// Ends the caller's lease without storing (the source threw, the result is not to be cached, or its store was
+    /// refused) and tells waiters, so one of them loads at once. Returns 1 when the lease was still the caller's.
+    /// Of one key, so it also ends a lease whose slot is moving, wherever the move has taken it.
+    /// KEYS: lease. ARGV: token, channel, value key (the notification's message).
     /// </summary>
     public const string Release = """
-        if redis.call('HGET', KEYS[2], 't') ~= ARGV[1] then return 0 end
-        local w = redis.call('HGET', KEYS[2], 'w')
-        redis.call('DEL', KEYS[2])
-        if w then redis.call('PUBLISH', ARGV[2], KEYS[1]) end
+        if redis.call('HGET', KEYS[1], 't') ~= ARGV[1] then return 0 end
+        local w = redis.call('HGET', KEYS[1], 'w')
+        redis.call('DEL', KEYS[1])
+        if w then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
         return 1
         """;
 

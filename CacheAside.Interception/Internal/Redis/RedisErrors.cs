@@ -18,7 +18,9 @@ internal static class RedisErrors
     /// (<c>OOM</c>, <c>WRONGTYPE</c>, a script error) mean Redis is up: <see cref="ReplyStatus.Refused"/>.
     /// Replies that mean the node cannot serve right now (loading, a replica that is read-only during a
     /// failover, a cluster that is down) count as <see cref="ReplyStatus.Failed"/>, like timeouts and
-    /// broken connections.
+    /// broken connections. Replies about where a slot is (<c>TRYAGAIN</c> while it moves between cluster nodes,
+    /// a <c>MOVED</c> or <c>ASK</c> left unfollowed) say nothing about Redis's health: a resharding is no outage,
+    /// so they are <see cref="ReplyStatus.Refused"/> and never open the circuit breaker.
     /// </summary>
     public static ReplyStatus Classify(Exception error) => error switch
     {
@@ -122,7 +124,6 @@ internal static class RedisErrors
         || message.StartsWith("READONLY", StringComparison.Ordinal)
         || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
         || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
-        || message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
         || message.StartsWith("BUSY", StringComparison.Ordinal);
 
     /// <summary>The error code Redis puts first in an error reply (<c>OOM</c>, <c>READONLY</c>, <c>NOAUTH</c>).</summary>

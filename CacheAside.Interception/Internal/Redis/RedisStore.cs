@@ -34,6 +34,9 @@ internal sealed partial class RedisStore : IDisposable
     private readonly BudgetClock _clock;
     private readonly int _coalesceAbove;
     private readonly TimeSpan _budget;
+    private static readonly TimeSpan s_firstSlotMovingPause = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan s_longestSlotMovingPause = TimeSpan.FromMilliseconds(40);
+
     private readonly ConcurrentDictionary<string, bool> _scriptsRun = new(StringComparer.Ordinal);
 
     public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time, TimeSpan budget, int coalesceAbove)
@@ -80,38 +83,66 @@ internal sealed partial class RedisStore : IDisposable
     public ValueTask<RedisReply> SetAsync(RedisKey key, RedisValue value, TimeSpan ttl, bool sync, TimeSpan budget) =>
         Complete(Send(static (db, s) => db.ExecuteAsync("SET", s.key, s.value, "PX", s.ms), _writes, (key, value, ms: Milliseconds(ttl))), sync, budget);
 
-    /// <summary>Runs one of CacheAside's Lua scripts on the keys of one hash slot (see <see cref="SendScript"/>).</summary>
-    public ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
+    /// <summary>
+    /// Runs one of CacheAside's Lua scripts on the keys of one hash slot (see <see cref="SendScript"/>). While the slot
+    /// moves between cluster nodes, a script of several keys is refused (<c>TRYAGAIN</c>) until they are on one node
+    /// again, which a resharding does within milliseconds: it is sent again, after pauses that grow, until it runs or
+    /// the first half of <paramref name="budget"/>, counted from the first send, has passed. The refusal is then the reply.
+    /// </summary>
+    public async ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
     {
-        var byText = !_scriptsRun.ContainsKey(script);
-        return ScriptAnsweredAsync(SendScript(script, keys, values, byText), byText, script, keys, values, sync, budget);
+        var started = _time.GetTimestamp();
+        var pause = s_firstSlotMovingPause;
+        while (true)
+        {
+            // Sent again only while half the budget is left after the pause: a send with a sliver of it would end as a
+            // timeout, a failure the breaker counts, where Redis had only said where the slot is.
+            var reply = await ScriptOnceAsync(script, keys, values, sync, budget, started).ConfigureAwait(false);
+            if (reply.IsOk || !RedisErrors.IsSlotMoving(reply.Error!) || budget - _time.GetElapsedTime(started) - pause < budget / 2)
+            {
+                return reply;
+            }
+
+            if (sync)
+            {
+                Thread.Sleep(pause);
+            }
+            else
+            {
+                await Task.Delay(pause, _time).ConfigureAwait(false);
+            }
+
+            pause = pause * 2 < s_longestSlotMovingPause ? pause * 2 : s_longestSlotMovingPause;
+        }
     }
 
     /// <summary>
     /// Runs <paramref name="script"/> once per hash slot of <paramref name="keys"/>, with that slot's keys
     /// (in groups of <paramref name="keysPerEntry"/> that belong together), all sent before any is awaited:
     /// one round trip on a single server, and never a command that spans slots on a cluster. The reply is
-    /// the worst of the replies.
+    /// the worst of the replies. A slot that is moving is not waited for: the invalidation has a way that follows
+    /// the move (<see cref="DeleteEachAsync(RedisKey[], RedisKey[], bool, TimeSpan, long)"/>) and needs the budget for it.
     /// </summary>
     public async ValueTask<RedisReply> ScriptPerSlotAsync(string script, RedisKey[] keys, int keysPerEntry, RedisValue[] values, bool sync, TimeSpan budget)
     {
+        var started = _time.GetTimestamp();
         var groups = GroupBySlot(keys, keysPerEntry);
         if (groups.Count == 1)
         {
-            return await ScriptAsync(script, groups[0], values, sync, budget).ConfigureAwait(false);
+            return await ScriptOnceAsync(script, groups[0], values, sync, budget, started).ConfigureAwait(false);
         }
 
         var byText = !_scriptsRun.ContainsKey(script);
         var sent = new Sent<RedisResult>[groups.Count];
         for (var i = 0; i < groups.Count; i++)
         {
-            sent[i] = SendScript(script, groups[i], values, byText);
+            sent[i] = SendScript(script, groups[i], values, byText, started);
         }
 
         var worst = default(RedisReply);
         for (var i = 0; i < sent.Length; i++)
         {
-            var reply = await ScriptAnsweredAsync(sent[i], byText, script, groups[i], values, sync, budget).ConfigureAwait(false);
+            var reply = await ScriptAnsweredAsync(sent[i], byText, script, groups[i], values, sync, budget, started).ConfigureAwait(false);
             if (i == 0 || Rank(reply.Status) > Rank(worst.Status))
             {
                 worst = reply;
@@ -181,21 +212,28 @@ internal sealed partial class RedisStore : IDisposable
         return worst;
     }
 
+    /// <summary>Sends a script once, with a budget that began at <paramref name="started"/>, and waits for its reply.</summary>
+    private ValueTask<RedisReply> ScriptOnceAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget, long started)
+    {
+        var byText = !_scriptsRun.ContainsKey(script);
+        return ScriptAnsweredAsync(SendScript(script, keys, values, byText, started), byText, script, keys, values, sync, budget, started);
+    }
+
     /// <summary>
     /// The reply of a script sent by <see cref="SendScript"/>: sent by SHA1 to a server that did not know it
     /// (a restart, a failover, another node of a cluster), it is sent again by its text; once Redis has run it
     /// from its text, this store sends it by SHA1.
     /// </summary>
-    private async ValueTask<RedisReply> ScriptAnsweredAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
+    private async ValueTask<RedisReply> ScriptAnsweredAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget, long started)
     {
         var reply = await Complete(sent, sync, budget).ConfigureAwait(false);
         if (!byText && RedisErrors.IsNoScript(reply))
         {
             byText = true;
-            reply = await Complete(SendScript(script, keys, values, byText: true), sync, budget).ConfigureAwait(false);
+            reply = await Complete(SendScript(script, keys, values, byText: true, started), sync, budget).ConfigureAwait(false);
         }
 
-        if (byText && reply.Status is ReplyStatus.Ok or ReplyStatus.Refused)
+        if (byText && (reply.IsOk || (reply.Status == ReplyStatus.Refused && !RedisErrors.IsSlotMoving(reply.Error!))))
         {
             _scriptsRun.TryAdd(script, true);
         }
@@ -209,13 +247,14 @@ internal sealed partial class RedisStore : IDisposable
     /// method whose task completes on the thread pool: these tasks are completed by the connection's reader
     /// itself, so a synchronous caller waiting for one needs no pool thread.
     /// </summary>
-    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, bool byText) =>
+    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, bool byText, long started) =>
         Send(
             static (db, s) => s.byText
                 ? db.ExecuteAsync("EVAL", [s.script, s.keys.Length, .. s.keys.Cast<object>(), .. s.values.Cast<object>()])
                 : db.ScriptEvaluateAsync(LeaseScripts.Sha1Of(s.script), s.keys, s.values),
             _writes,
-            (script, keys, values, byText));
+            (script, keys, values, byText),
+            started);
 
     /// <summary>Issues one command whose budget begins now; see the overload.</summary>
     private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state) =>
