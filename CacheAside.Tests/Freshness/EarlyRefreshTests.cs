@@ -37,7 +37,7 @@ public sealed class EarlyRefreshTests
 
         source.Commit(1, "v2");
         source.Gate.Close();
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, harness.Container.Resolve<CacheEngine>());
         var hit = Task.Run(() => harness.Service.Read(shape, 1));
 
         Assert.That(hit.Wait(TimeSpan.FromSeconds(10)), Is.True, "the hit did not wait for the refresh, held at the gate");
@@ -94,7 +94,7 @@ public sealed class EarlyRefreshTests
         await first.Service.GetAsync(1);
         var stored = EntryHeader.Read(first.Redis, first.Key("row:1"))!;
         source.Gate.Close();
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, first.Container.Resolve<CacheEngine>(), second.Container.Resolve<CacheEngine>());
 
         var hits = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).Service.GetAsync(1))));
 
@@ -163,6 +163,19 @@ public sealed class EarlyRefreshTests
         Assert.That(EntryHeader.Read(first.Redis, key)?.Json, Is.EqualTo("\"v2\""));
     }
 
+    /// <summary>
+    /// Holds the clock a millisecond before <paramref name="stored"/>'s expiry, where it is still fresh, and has every
+    /// draw of <paramref name="engines"/> refresh: Δ · −ln(1e-12) ≈ 27.6 Δ reaches that millisecond whatever Δ is.
+    /// </summary>
+    private static void StandJustBeforeExpiry(ShiftedClock clock, EntryHeader stored, params CacheEngine[] engines)
+    {
+        clock.HeldAtMs = stored.FreshUntilMs - 1;
+        foreach (var engine in engines)
+        {
+            engine.NextRandom = () => 1 - 1e-12;
+        }
+    }
+
     private static string Outcomes(MetricCapture refreshes) =>
         "refreshes: " + string.Join(", ", new[] { "stored", "busy", "refused", "not_stored", "failed" }.Select(r => r + " " + refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, r).ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
@@ -178,7 +191,7 @@ public sealed class EarlyRefreshTests
         await harness.Service.GetAsync(1);
         var stored = EntryHeader.Read(harness.Redis, key)!;
         source.Gate.Close();
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, harness.Container.Resolve<CacheEngine>());
         Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
         Assert.That(source.Gate.WaitForArrival(), Is.True, "the refresh read v1 and is held");
 
@@ -202,7 +215,7 @@ public sealed class EarlyRefreshTests
             o.EarlyRefreshBeta = 0;
         });
         await harness.Service.GetAsync(1);
-        clock.Offset = TimeSpan.FromSeconds(60);
+        StandJustBeforeExpiry(clock, EntryHeader.Read(harness.Redis, harness.Key("row:1"))!, harness.Container.Resolve<CacheEngine>());
 
         Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
         Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.False);
@@ -225,7 +238,7 @@ public sealed class EarlyRefreshTests
         var filter = new PageFilter { Number = 1 };
         Assert.That(await harness.Service.FindAsync(filter), Is.EqualTo("page 1"));
         var stored = EntryHeader.Read(harness.Redis, key)!;
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, engine);
 
         source.Gate.Reset();
         Assert.That(await harness.Service.FindAsync(filter), Is.EqualTo("page 1"));
