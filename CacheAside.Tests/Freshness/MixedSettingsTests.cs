@@ -58,6 +58,35 @@ public sealed class MixedSettingsTests
     }
 
     [Test]
+    public async Task ACallerWithoutFailSafe_ThatWaitedForAFailedLoadOfAProcessWithIt_IsNotAnsweredFromTheKeptFallback([Values] ReadShape shape)
+    {
+        var (withSource, withoutSource) = (new RowSource(), new RowSource());
+        withSource.Commit(1, "v1");
+        withoutSource.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var with = CacheAsideHarness<IRowRepository>.Create(withSource, o => Configure(o, clock, s_window));
+        using var without = CacheAsideHarness<IRowRepository>.Create(withoutSource, o => Configure(o, clock, TimeSpan.Zero, with.Prefix));
+        var key = with.Key("row:1");
+        await with.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        withoutSource.Commit(1, "v2");
+
+        withSource.Gate.Close();
+        withSource.FailNext(1);
+        var holding = shape.Start(() => with.Service.Read(shape, 1));
+        Assert.That(withSource.Gate.WaitForArrival(), Is.True, "the fail-safe process holds the lease, its load held");
+        var waiting = shape.Start(() => without.Service.Read(shape, 1));
+        Assert.That(Eventually.True(() => with.Redis.HashExists(key + ":lease", "w")), Is.True, "the process without fail-safe waits for it");
+
+        withSource.Gate.Open();
+        Assert.That(await holding, Is.EqualTo("v1"), "the fail-safe process answers with its fallback and keeps it");
+
+        Assert.That(await waiting, Is.EqualTo("v2"), "the waiter finds the kept fallback, past its time to live, and loads by itself");
+        Assert.That(without.Observer.Last.Details.HasFlag(CacheEventDetails.Stale), Is.False);
+        Assert.That(withoutSource.Loads, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task AProcessWithAShorterTimeToLive_DoesNotServeAnEntryOlderThanIts([Values] bool failSafe)
     {
         var (longSource, shortSource) = (new QuoteSource(), new QuoteSource());
