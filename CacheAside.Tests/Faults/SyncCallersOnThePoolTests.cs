@@ -60,25 +60,8 @@ public sealed class SyncCallersOnThePoolTests
         harness.Observer.Clear();
 
         // Every pool thread, and the ones the pool adds meanwhile, is kept busy; the calls run on a thread of their own.
-        // Most of the work items are still queued when the gate opens: they are waited for before it is disposed, or
-        // one that runs late would wait on a disposed gate and crash the test host.
-        const int Blockers = 500;
-        using var release = new ManualResetEventSlim();
-        using var drained = new CountdownEvent(Blockers);
-        for (var i = 0; i < Blockers; i++)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static state =>
-                {
-                    var (gate, done) = ((ManualResetEventSlim, CountdownEvent))state!;
-                    gate.Wait(TimeSpan.FromSeconds(30));
-                    done.Signal();
-                },
-                (release, drained));
-        }
-
         var outcomes = new List<CacheOutcome>();
-        try
+        using (BusyPool.Occupy())
         {
             var caller = new Thread(() =>
             {
@@ -91,11 +74,6 @@ public sealed class SyncCallersOnThePoolTests
             });
             caller.Start();
             Assert.That(caller.Join(TimeSpan.FromSeconds(20)), Is.True);
-        }
-        finally
-        {
-            release.Set();
-            drained.Wait(TimeSpan.FromSeconds(30));
         }
 
         Assert.That(outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Hit, CacheOutcome.Invalidated }), "the lease steps, the store and the invalidation are released by the connection's own reader thread, as a GET is, without the pool");

@@ -37,7 +37,7 @@ public sealed class EarlyRefreshTests
 
         source.Commit(1, "v2");
         source.Gate.Close();
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, harness.Container.Resolve<CacheEngine>());
         var hit = Task.Run(() => harness.Service.Read(shape, 1));
 
         Assert.That(hit.Wait(TimeSpan.FromSeconds(10)), Is.True, "the hit did not wait for the refresh, held at the gate");
@@ -94,7 +94,7 @@ public sealed class EarlyRefreshTests
         await first.Service.GetAsync(1);
         var stored = EntryHeader.Read(first.Redis, first.Key("row:1"))!;
         source.Gate.Close();
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, first.Container.Resolve<CacheEngine>(), second.Container.Resolve<CacheEngine>());
 
         var hits = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).Service.GetAsync(1))));
 
@@ -163,6 +163,67 @@ public sealed class EarlyRefreshTests
         Assert.That(EntryHeader.Read(first.Redis, key)?.Json, Is.EqualTo("\"v2\""));
     }
 
+    [Test]
+    public async Task AnInvalidationBetweenAHitAndTheStartOfItsRefresh_LeavesOnlyTheNewValue([Values] bool readBetween)
+    {
+        var source = new RowSource(s_latency);
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var refreshes = new MetricCapture(CacheAsideDiagnostics.Refreshes);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var engine = harness.Container.Resolve<CacheEngine>();
+        var key = harness.Key("row:1");
+        await harness.Service.GetAsync(1);
+        StandJustBeforeExpiry(clock, EntryHeader.Read(harness.Redis, key)!, engine);
+        using var drawing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var held = 0;
+        engine.NextRandom = () =>
+        {
+            if (Interlocked.Exchange(ref held, 1) == 0)
+            {
+                drawing.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return 1 - 1e-12;
+        };
+
+        // The hit has read v1's entry and is held at its draw, before its refresh starts.
+        var hit = Task.Run(() => harness.Service.GetAsync(1));
+        Assert.That(drawing.Wait(TimeSpan.FromSeconds(10)), Is.True);
+        await harness.Service.SetAsync(1, "v2");
+        if (readBetween)
+        {
+            Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v2"), "a read after the write loads and stores v2");
+        }
+
+        release.Set();
+
+        Assert.That(await hit, Is.EqualTo("v1"), "a call that began before the write may be answered with what its read found");
+        Assert.That(Eventually.True(() => !engine.Refreshing(key)), Is.True, () => Outcomes(refreshes));
+        Assert.That(EntryHeader.Read(harness.Redis, key)?.Json, Is.EqualTo("\"v2\""), () => "the refresh, begun after the write, never stores v1; " + Outcomes(refreshes));
+        Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v2"));
+        Assert.That(source.Loads, Is.EqualTo(2), "the first load, and one of v2: the refresh's, or the read's, which the refresh then finds");
+    }
+
+    /// <summary>
+    /// Holds the clock a millisecond before <paramref name="stored"/>'s expiry, where it is still fresh, and has every
+    /// draw of <paramref name="engines"/> refresh: Δ · −ln(1e-12) ≈ 27.6 Δ reaches that millisecond whatever Δ is.
+    /// </summary>
+    private static void StandJustBeforeExpiry(ShiftedClock clock, EntryHeader stored, params CacheEngine[] engines)
+    {
+        clock.HeldAtMs = stored.FreshUntilMs - 1;
+        foreach (var engine in engines)
+        {
+            engine.NextRandom = () => 1 - 1e-12;
+        }
+    }
+
     private static string Outcomes(MetricCapture refreshes) =>
         "refreshes: " + string.Join(", ", new[] { "stored", "busy", "refused", "not_stored", "failed" }.Select(r => r + " " + refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, r).ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
@@ -178,7 +239,7 @@ public sealed class EarlyRefreshTests
         await harness.Service.GetAsync(1);
         var stored = EntryHeader.Read(harness.Redis, key)!;
         source.Gate.Close();
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, harness.Container.Resolve<CacheEngine>());
         Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
         Assert.That(source.Gate.WaitForArrival(), Is.True, "the refresh read v1 and is held");
 
@@ -202,7 +263,7 @@ public sealed class EarlyRefreshTests
             o.EarlyRefreshBeta = 0;
         });
         await harness.Service.GetAsync(1);
-        clock.Offset = TimeSpan.FromSeconds(60);
+        StandJustBeforeExpiry(clock, EntryHeader.Read(harness.Redis, harness.Key("row:1"))!, harness.Container.Resolve<CacheEngine>());
 
         Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
         Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.False);
@@ -225,7 +286,7 @@ public sealed class EarlyRefreshTests
         var filter = new PageFilter { Number = 1 };
         Assert.That(await harness.Service.FindAsync(filter), Is.EqualTo("page 1"));
         var stored = EntryHeader.Read(harness.Redis, key)!;
-        clock.Offset = TimeSpan.FromMilliseconds(stored.FreshUntilMs - stored.LoadedAtMs);
+        StandJustBeforeExpiry(clock, stored, engine);
 
         source.Gate.Reset();
         Assert.That(await harness.Service.FindAsync(filter), Is.EqualTo("page 1"));

@@ -8,6 +8,7 @@ namespace CacheAside.Tests.Infrastructure;
 public sealed class ShiftedClock : TimeProvider
 {
     private long _offsetTicks;
+    private long _heldAtMs = long.MinValue;
 
     public TimeSpan Offset
     {
@@ -15,5 +16,16 @@ public sealed class ShiftedClock : TimeProvider
         set => Interlocked.Exchange(ref _offsetTicks, value.Ticks);
     }
 
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
+    /// <summary>
+    /// Gets or sets a wall-clock time, in Unix milliseconds, at which the clock stands still until set back to
+    /// <see langword="null"/>: a test can stand just before an entry's expiry without the real time that passes
+    /// meanwhile taking it past.
+    /// </summary>
+    public long? HeldAtMs
+    {
+        get => Interlocked.Read(ref _heldAtMs) is var held && held == long.MinValue ? null : held;
+        set => Interlocked.Exchange(ref _heldAtMs, value ?? long.MinValue);
+    }
+
+    public override DateTimeOffset GetUtcNow() => HeldAtMs is { } held ? DateTimeOffset.FromUnixTimeMilliseconds(held) : base.GetUtcNow() + Offset;
 }

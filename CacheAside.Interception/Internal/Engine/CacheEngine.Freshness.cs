@@ -27,6 +27,13 @@ namespace CacheAside.Interception.Internal.Engine;
 /// under its lease (so an invalidation still wins), and readers are served from it meanwhile, so a failing
 /// source is asked about once per throttle per key.
 /// </para>
+/// <para>
+/// An entry is fresh by the clock, for every reader: while its header says so and its value was loaded no longer
+/// ago than the reader's own time to live (<see cref="FreshnessRule"/>). Redis expiring an entry when its freshness
+/// ends is not enough: another process sharing the Redis may have fail-safe, or a longer time to live, and store
+/// entries that outlive what this one promises. (A reader whose clock runs ahead of the writer's sees entries
+/// expire that much earlier: a miss, never a value past its time to live.)
+/// </para>
 /// </remarks>
 internal sealed partial class CacheEngine
 {
@@ -41,13 +48,6 @@ internal sealed partial class CacheEngine
     /// <summary>For tests: whether a background refresh of <paramref name="key"/> runs in this process.</summary>
     internal bool Refreshing(string key) => _refreshes.ContainsKey(key);
 
-    /// <summary>
-    /// The clock freshness is read by. Without fail-safe an entry expires in Redis when its freshness ends, so
-    /// it is fresh for as long as Redis returns it, whatever this machine's clock says about the writer's;
-    /// with fail-safe it outlives its freshness, which its header then tells.
-    /// </summary>
-    private long FreshnessNow<T>(ReadPlan<T> plan) => plan.Spec.Freshness.FailSafe ? NowMs() : long.MinValue;
-
     /// <summary>The XFetch rule: whether a hit on an entry stamped <paramref name="stamp"/> refreshes it now.</summary>
     internal static bool ShouldRefreshEarly(long nowMs, in EntryStamp stamp, double beta, Func<double> random)
     {
@@ -61,13 +61,13 @@ internal sealed partial class CacheEngine
         return left <= 0 || scale * -Math.Log(1 - random()) >= left;
     }
 
-    /// <summary>On a hit: starts a background refresh of the entry when the XFetch rule says so; returns whether it did.</summary>
-    private bool MaybeRefreshEarly<T>(ReadPlan<T> plan, in ReadCall call, in EntryStamp stamp)
+    /// <summary>On a hit at <paramref name="nowMs"/>: starts a background refresh of the entry when the XFetch rule says so; returns whether it did.</summary>
+    private bool MaybeRefreshEarly<T>(ReadPlan<T> plan, in ReadCall call, in EntryStamp stamp, long nowMs)
     {
         // A value fail-safe kept after its source failed is answered from until the throttle ends, and then
         // loaded again: refreshing it early would ask the failing source at every hit near that end.
         var policy = plan.Spec.Freshness;
-        if (!policy.EarlyRefresh || stamp.ExpiredAtMs != 0 || !ShouldRefreshEarly(NowMs(), stamp, policy.Beta, NextRandom) || _disposed != 0 || _refreshes.ContainsKey(call.Key))
+        if (!policy.EarlyRefresh || stamp.ExpiredAtMs != 0 || !ShouldRefreshEarly(nowMs, stamp, policy.Beta, NextRandom) || _disposed != 0 || _refreshes.ContainsKey(call.Key))
         {
             return false;
         }

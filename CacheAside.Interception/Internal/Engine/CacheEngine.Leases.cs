@@ -83,7 +83,7 @@ internal sealed partial class CacheEngine
             if (kind == LeaseScripts.FoundValue)
             {
                 var found = (byte[])reply[1]!;
-                var state = plan.Codec.Decode(found, FreshnessNow(plan), out var value, out var foundStamp, out var reason);
+                var state = plan.Codec.Decode(found, NowMs(), out var value, out var foundStamp, out var reason);
                 if (state == EntryState.Fresh)
                 {
                     // A fallback fail-safe kept after its source failed (as a waiter finds it when the loader it

@@ -42,10 +42,11 @@ internal sealed partial class CacheEngine
                 EntryStamp stamp;
                 string? reason;
                 byte[]? read = null;
+                var now = NowMs();
                 using (lease)
                 {
                     // Decoded straight from the reply's pooled buffer, which goes back to the pool at once.
-                    state = plan.Codec.Decode(lease.Memory, FreshnessNow(plan), out value, out stamp, out reason);
+                    state = plan.Codec.Decode(lease.Memory, now, out value, out stamp, out reason);
                     if (state == EntryState.Stale)
                     {
                         read = lease.Memory.ToArray();
@@ -62,7 +63,7 @@ internal sealed partial class CacheEngine
                         Telemetry.StaleServed(plan.Spec.Display, "source_failed");
                     }
 
-                    if (MaybeRefreshEarly(plan, call, stamp))
+                    if (MaybeRefreshEarly(plan, call, stamp, now))
                     {
                         details |= CacheEventDetails.RefreshStarted;
                     }

@@ -26,6 +26,7 @@ internal sealed class EntryCodec<T>
     private readonly JsonBody<T> _body;
     private readonly byte[] _prefix;
     private readonly DecodedEntries<T>? _decoded;
+    private readonly FreshnessRule _freshness;
 
     /// <summary>Builds the codec of one method's entries.</summary>
     /// <param name="options">The cache's contract.</param>
@@ -34,8 +35,10 @@ internal sealed class EntryCodec<T>
     /// Whether a value decoded from exactly the same entry bytes before is returned again, when
     /// <typeparamref name="T"/> is deeply immutable (<see cref="Immutability"/>).
     /// </param>
-    public EntryCodec(JsonSerializerOptions options, string fingerprint, bool reuseInstances = false)
+    /// <param name="freshness">How long this reader counts an entry as fresh; by default, as long as its header says.</param>
+    public EntryCodec(JsonSerializerOptions options, string fingerprint, bool reuseInstances = false, FreshnessRule? freshness = null)
     {
+        _freshness = freshness ?? FreshnessRule.ByHeader;
         _body = new JsonBody<T>(options);
         _prefix = Encoding.ASCII.GetBytes($"{FormatVersion}:{fingerprint}:");
         _decoded = reuseInstances && Immutability.IsDeep(typeof(T)) ? new DecodedEntries<T>() : null;
@@ -98,7 +101,11 @@ internal sealed class EntryCodec<T>
         return header;
     }
 
-    /// <summary>Reads an entry back; anything this codec did not write is <see cref="EntryState.Unreadable"/>, never an exception.</summary>
+    /// <summary>
+    /// Reads an entry back; anything this codec did not write is <see cref="EntryState.Unreadable"/>, never an exception.
+    /// Fresh or not at <paramref name="nowMs"/> by the reader's rule, which <paramref name="stamp"/> is seen through
+    /// (<see cref="FreshnessRule.View"/>), so every use of it — early refresh, fail-safe's window — keeps the reader's bound.
+    /// </summary>
     public EntryState Decode(ReadOnlyMemory<byte> stored, long nowMs, out T value, out EntryStamp stamp, out string? reason)
     {
         value = default!;
@@ -139,6 +146,7 @@ internal sealed class EntryCodec<T>
         }
 
         reason = null;
+        stamp = _freshness.View(stamp, value is null);
         return nowMs < stamp.FreshUntilMs ? EntryState.Fresh : EntryState.Stale;
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using CacheAside.Interception.Internal.Keys;
+using CacheAside.Interception.Internal.Redis;
 
 namespace CacheAside.Interception.Internal.Plans;
 
@@ -33,6 +34,14 @@ internal sealed record MethodSpec(
     {
         var longest = NullTtl is { } n && n > Ttl ? n : Ttl;
         return longest + TimeSpan.FromTicks((long)(longest.Ticks * jitter)) + Freshness.FailSafeWindow;
+    }
+
+    /// <summary>How long this read counts an entry as fresh, whichever process stored it (<see cref="Entries.FreshnessRule"/>).</summary>
+    public Entries.FreshnessRule FreshnessRule(double jitter)
+    {
+        var longestValue = RedisStore.Milliseconds(Ttl + TimeSpan.FromTicks((long)(Ttl.Ticks * jitter)));
+        var window = Freshness.FailSafe ? RedisStore.Milliseconds(Freshness.FailSafeWindow) : 0;
+        return new(longestValue, NullTtl is { } nullTtl ? RedisStore.Milliseconds(nullTtl) : longestValue, window);
     }
 
     /// <summary>Gets this spec for one registration: its default key, if it has one, scoped to it.</summary>

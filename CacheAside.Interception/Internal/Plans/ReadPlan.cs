@@ -24,7 +24,7 @@ internal sealed class ReadPlan<T> : MethodPlan
     public ReadPlan(MethodSpec spec, CacheEngine engine, JsonSerializerOptions json)
         : base(spec, engine)
     {
-        Codec = new EntryCodec<T>(json, spec.Fingerprint, engine.Options.ReuseImmutableResults);
+        Codec = new EntryCodec<T>(json, spec.Fingerprint, engine.Options.ReuseImmutableResults, spec.FreshnessRule(engine.Options.TtlJitter));
         switch (spec.Shape)
         {
             case ReturnShape.TaskOfT:
