@@ -119,7 +119,7 @@ internal sealed class ProxyFactory
     private static string ScopeOf(Type implementation, IEnumerable<object> serviceKeys)
     {
         var scope = new StringBuilder();
-        AppendScopePart(scope, TypeNames.Canonical(implementation));
+        AppendScopePart(scope, TypeNames.Signature(implementation));
         foreach (var key in serviceKeys.Select(ServiceKey).Order(StringComparer.Ordinal))
         {
             scope.Append(ScopePartSeparator).Append(key);
@@ -131,7 +131,7 @@ internal sealed class ProxyFactory
     private static string ServiceKey(object key)
     {
         var text = new StringBuilder();
-        AppendScopePart(text, TypeNames.Canonical(key.GetType()));
+        AppendScopePart(text, TypeNames.Qualified(key.GetType()));
         text.Append(ScopeKeyValueSeparator);
         AppendScopePart(text, Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty);
         return text.ToString();
