@@ -34,7 +34,6 @@ namespace CacheAside.Interception;
 /// </example>
 public static class RegistrationExtensions
 {
-    private const string EnabledMetadataKey = "CacheAside.Interception.RegistrationExtensions.Enabled";
     private const string OwnMultiplexerMetadataKey = "CacheAside.Interception.RegistrationExtensions.OwnMultiplexer";
     private const string RegisteredPropertyKey = "CacheAside.Interception.RegistrationExtensions.Registered";
     private const string OpenGenericsPropertyKey = "CacheAside.Interception.RegistrationExtensions.OpenGenerics";
@@ -187,7 +186,8 @@ public static class RegistrationExtensions
     {
         ArgumentNullException.ThrowIfNull(registration);
 
-        registration.WithMetadata(EnabledMetadataKey, true);
+        var mark = new RegistrationMark();
+        registration.WithMetadata(RegistrationMark.MetadataKey, mark);
         // Checked when the container is built, not at the first resolve: the registration's own callback
         // runs while the container's registry is made, for single and open generic registrations alike.
         if (registration.RegistrationData.DeferredCallback is { } deferred)
@@ -196,7 +196,7 @@ public static class RegistrationExtensions
             deferred.Callback = registry =>
             {
                 register(registry);
-                Registered(registry, registration.RegistrationData, registration.ActivatorData);
+                Registered(registry, registration.RegistrationData, registration.ActivatorData, mark);
             };
         }
 
@@ -212,7 +212,7 @@ public static class RegistrationExtensions
         return registration;
     }
 
-    private static void Registered(IComponentRegistryBuilder registry, RegistrationData data, object? activator)
+    private static void Registered(IComponentRegistryBuilder registry, RegistrationData data, object? activator, RegistrationMark mark)
     {
         var component = activator is ReflectionActivatorData reflection ? reflection.ImplementationType : null;
         if (!registry.Properties.ContainsKey(RegisteredPropertyKey))
@@ -230,6 +230,11 @@ public static class RegistrationExtensions
                 : registry.Properties[OpenGenericsPropertyKey] = new List<(Type, Type[])>());
             open.Add((component, data.Services.OfType<IServiceWithType>().Select(s => s.ServiceType).Distinct().ToArray()));
         }
+
+        mark.Registered(
+            registry.Properties,
+            component is { IsGenericTypeDefinition: true } ? component : null,
+            data.Services.OfType<KeyedService>().Select(s => s.ServiceKey));
     }
 
     private static void OnBuilt(ILifetimeScope scope, CacheAsideOptions options, ConfiguredOptions? configured, BuildState state)
@@ -343,7 +348,7 @@ public static class RegistrationExtensions
         return null;
     }
 
-    private static bool IsEnabled(IComponentRegistration registration) => registration.Metadata.ContainsKey(EnabledMetadataKey);
+    private static bool IsEnabled(IComponentRegistration registration) => registration.Metadata.ContainsKey(RegistrationMark.MetadataKey);
 
     private static bool IsUserMultiplexer(IComponentRegistration registration) =>
         !registration.Metadata.ContainsKey(OwnMultiplexerMetadataKey)

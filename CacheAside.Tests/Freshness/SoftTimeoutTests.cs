@@ -46,6 +46,36 @@ public sealed class SoftTimeoutTests
     }
 
     [Test]
+    public async Task TheSoftTimeout_RunsOnTheConfiguredClock([Values] ReadShape shape)
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var softTimeout = TimeSpan.FromSeconds(30);
+        var clock = new SkippingClock(softTimeout);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = TimeSpan.FromSeconds(60);
+            o.SourceSoftTimeout = softTimeout;
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        var key = harness.Key("row:1");
+        await harness.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.Commit(1, "v2");
+        source.Gate.Close();
+
+        var call = Task.Run(() => harness.Service.Read(shape, 1));
+
+        Assert.That(call.Wait(TimeSpan.FromSeconds(10)), Is.True, "the caller waited out the soft timeout in real time, not on the configured clock, where it had passed");
+        Assert.That(call.Result, Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.Stale | CacheEventDetails.SoftTimedOut));
+
+        source.Gate.Open();
+        Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, key) is { Json: "\"v2\"" }), Is.True, "the late load stored its result");
+    }
+
+    [Test]
     public async Task WithoutAFallback_ACallerWaitsForTheSource()
     {
         var source = new RowSource();
@@ -87,6 +117,26 @@ public sealed class SoftTimeoutTests
         Assert.That(slowHarness.Observer.Last.Details.HasFlag(CacheEventDetails.SoftTimedOut), Is.True);
         hang.SetResult();
         Assert.That(Eventually.True(() => EntryHeader.Read(harness.Redis, harness.Key("price:ACME"))?.Json == "101"), Is.True);
+    }
+
+    /// <summary>
+    /// A shifted wall clock (as <see cref="ShiftedClock"/>) on which a wait of <c>skipped</c> is over at once: a soft
+    /// timeout of that length passes on it without the test waiting for it. Every other timer keeps real time.
+    /// </summary>
+    private sealed class SkippingClock(TimeSpan skipped) : TimeProvider
+    {
+        private long _offsetTicks;
+
+        public TimeSpan Offset
+        {
+            get => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+            set => Interlocked.Exchange(ref _offsetTicks, value.Ticks);
+        }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, dueTime == skipped ? TimeSpan.Zero : dueTime, period);
     }
 
     /// <summary>The feed, answering only once <c>release</c> completes.</summary>

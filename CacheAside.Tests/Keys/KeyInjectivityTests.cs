@@ -130,7 +130,7 @@ public sealed class KeyInjectivityTests
     {
         var key = KeyProbe.KeyOf(p => p.Typed<NamespaceA.Widget>("1"));
 
-        Assert.That(key, Is.EqualTo("cacheaside:v1:{typed:1:CacheAside.Tests.Keys.NamespaceA.Widget}"));
+        Assert.That(key, Is.EqualTo("cacheaside:v1:{typed:1:CacheAside.Tests.Keys.NamespaceA.Widget@CacheAside.Tests}"));
     }
 
     [Test]

@@ -104,6 +104,26 @@ public sealed class RegistrationScopeTests
         Assert.That(eu.Calls, Is.EqualTo(1), "the second container hit the first one's entry");
     }
 
+    [Test]
+    public void OneOpenGenericClassRegisteredTwice_KeepsEachRegistrationsEntries_WhateverIsResolvedFirst()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        static void Register(ContainerBuilder builder)
+        {
+            builder.RegisterGeneric(typeof(GenericRegion<>)).WithParameter("name", "primary").As(typeof(IPrimaryLookup<>)).EnableCacheAside();
+            builder.RegisterGeneric(typeof(GenericRegion<>)).WithParameter("name", "secondary").As(typeof(ISecondaryLookup<>)).EnableCacheAside();
+        }
+
+        using var first = Build(prefix, Register);
+        using var second = Build(prefix, Register);
+
+        var primary = first.Resolve<IPrimaryLookup<int>>().Describe(7);
+        var secondary = second.Resolve<ISecondaryLookup<int>>().Describe(7);
+
+        Assert.That(primary, Is.EqualTo("primary 7"));
+        Assert.That(secondary, Is.EqualTo("secondary 7"), "a process that resolved the second registration first was answered with the first one's entry");
+    }
+
     private static IContainer Build(string prefix, Action<ContainerBuilder> register)
     {
         var builder = new ContainerBuilder();
@@ -140,4 +160,19 @@ public sealed class Region(string name) : IRegionLookup
 public sealed class Archive : IRegionLookup
 {
     public string Describe(int id) => $"archive {id}";
+}
+
+public interface IGenericLookup<T>
+{
+    [Cached]
+    string Describe(int id);
+}
+
+public interface IPrimaryLookup<T> : IGenericLookup<T>;
+
+public interface ISecondaryLookup<T> : IGenericLookup<T>;
+
+public sealed class GenericRegion<T>(string name) : IPrimaryLookup<T>, ISecondaryLookup<T>
+{
+    public string Describe(int id) => $"{name} {id}";
 }

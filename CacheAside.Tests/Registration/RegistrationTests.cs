@@ -20,6 +20,28 @@ public sealed class RegistrationTests
     }
 
     [Test]
+    public void BuildFailingWithAnUnexpectedException_ClosesTheConnectionsCacheAsideMade()
+    {
+        using var server = RedisServer.Start();
+        using var redis = ConnectionMultiplexer.Connect(server.Endpoint + ",allowAdmin=true");
+        var builder = new ContainerBuilder();
+        builder.RegisterCacheAside(o =>
+        {
+            o.RedisConfiguration = server.Endpoint;
+            o.KeyPrefix = $"test:{Guid.NewGuid():N}:";
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        // A service key's text is part of the default keys' scope, read when the plans are built.
+        builder.RegisterInstance(new Region("eu")).Keyed<IRegionLookup>(new UnprintableKey()).EnableCacheAside();
+
+        var thrown = Assert.Catch(() => builder.Build().Dispose());
+
+        Assert.That(thrown, Is.Not.InstanceOf<CacheAsideConfigurationException>(), "the failure under test is not a configuration mistake");
+        // Promptly: a multiplexer nobody disposed is closed too, but only when the garbage collector finds it.
+        Assert.That(Eventually.True(() => CacheAsideClients(redis, server).Count == 0, TimeSpan.FromSeconds(1)), Is.True, $"connections left open: {string.Join(", ", CacheAsideClients(redis, server))}");
+    }
+
+    [Test]
     public void ConfigurationString_IsUsed_WhenTheContainerHasNoMultiplexer()
     {
         var builder = new ContainerBuilder();
@@ -151,6 +173,9 @@ public sealed class RegistrationTests
 
         Assert.That(store.Reads, Is.EqualTo(1));
     }
+
+    private static List<string> CacheAsideClients(ConnectionMultiplexer redis, RedisServer server) =>
+        redis.GetServer(server.Endpoint).ClientList().Select(c => c.Name ?? string.Empty).Where(n => n.StartsWith("CacheAside-", StringComparison.Ordinal)).ToList();
 }
 
 public interface ITwoMistakes
@@ -213,4 +238,9 @@ internal sealed class Hidden;
 public sealed class HiddenStore : IGenericStore<Hidden>
 {
     public string Describe(int id) => "hidden";
+}
+
+public sealed class UnprintableKey
+{
+    public override string ToString() => throw new InvalidOperationException("this key has no text");
 }

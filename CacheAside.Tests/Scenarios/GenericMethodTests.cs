@@ -23,7 +23,7 @@ public sealed class GenericMethodTests
         Assert.That(invoiceAgain, Is.EqualTo(invoice).And.EqualTo(new Invoice("INV-7", 70m)));
         Assert.That(customerAgain, Is.EqualTo(customer).And.EqualTo(new Customer("Ada")));
         Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Miss, CacheOutcome.Hit, CacheOutcome.Hit }));
-        Assert.That(harness.Redis.KeyExists(harness.Key("document:CacheAside.Tests.Fakes.Invoice:7")), Is.True);
+        Assert.That(harness.Redis.KeyExists(harness.Key("document:CacheAside.Tests.Fakes.Invoice@CacheAside.Tests:7")), Is.True);
     }
 
     [Test]

@@ -295,13 +295,17 @@ internal sealed partial class CacheEngine
 
             try
             {
-                if (sync)
+                // One clock for both modes: the timeout runs on the configured TimeProvider. On the system clock a
+                // synchronous caller waits in the kernel, so a starved thread pool cannot make its timeout late; on any
+                // other it blocks on the same timed wait as an asynchronous caller. Its load runs on the thread pool
+                // (see JoinOrStart), which sets the result.
+                if (sync && ReferenceEquals(time, TimeProvider.System))
                 {
-                    // The load runs on the thread pool (see JoinOrStart), which sets the result.
                     return result.Wait(timeout, cancellation) ? (true, result.Result) : (false, default);
                 }
 
-                return (true, await result.WaitAsync(timeout, time, cancellation).ConfigureAwait(false));
+                var timed = result.WaitAsync(timeout, time, cancellation);
+                return (true, sync ? timed.GetAwaiter().GetResult() : await timed.ConfigureAwait(false));
             }
             catch (TimeoutException)
             {

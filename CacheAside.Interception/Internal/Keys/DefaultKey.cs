@@ -29,10 +29,10 @@ internal sealed class DefaultKey : KeyRenderer
     public DefaultKey(Type service, MethodInfo method, string? scope = null)
     {
         var signature = new StringBuilder();
-        signature.Append(TypeNames.Canonical(service)).Append('.').Append(method.Name);
+        signature.Append(TypeNames.Signature(service)).Append('.').Append(method.Name);
         if (method.IsGenericMethod)
         {
-            signature.Append('<').AppendJoin(",", method.GetGenericArguments().Select(TypeNames.Canonical)).Append('>');
+            signature.Append('<').AppendJoin(",", method.GetGenericArguments().Select(TypeNames.Qualified)).Append('>');
         }
 
         signature.Append('(').AppendJoin(",", SignatureTypes(service, method)).Append(')');
@@ -122,7 +122,7 @@ internal sealed class DefaultKey : KeyRenderer
     }
 
     private static string[] DeclaredTypes(MethodInfo method) =>
-        (method.IsGenericMethod ? method.GetGenericMethodDefinition() : method).GetParameters().Select(p => TypeNames.Canonical(p.ParameterType)).ToArray();
+        (method.IsGenericMethod ? method.GetGenericMethodDefinition() : method).GetParameters().Select(p => TypeNames.Signature(p.ParameterType)).ToArray();
 
     private static int Arity(MethodInfo method) => method.IsGenericMethod ? method.GetGenericArguments().Length : 0;
 

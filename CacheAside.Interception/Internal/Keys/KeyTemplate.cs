@@ -61,7 +61,7 @@ internal sealed class KeyTemplate : KeyRenderer
     /// declares it. Two templates of one shape that resolve a type alike hold it in every key both render:
     /// <c>T Get&lt;T&gt;</c> and <c>Task&lt;TItem&gt; GetAsync&lt;TItem&gt;</c> keyed <c>item:{T}:{id}</c> and <c>item:{TItem}:{id}</c>.
     /// </summary>
-    public string Resolve(Type type) => TypeNames.Canonical(type, t => _renderedTypeParameters.GetValueOrDefault(t));
+    public string Resolve(Type type) => TypeNames.QualifiedWith(type, t => _renderedTypeParameters.GetValueOrDefault(t));
 
     /// <summary>Gets every body the template can render, for build-time checks.</summary>
     public KeyLanguage Language => KeyLanguage.Sequence(_segments.Select(s => s.Language).ToArray());
@@ -139,7 +139,7 @@ internal sealed class KeyTemplate : KeyRenderer
 
         public override KeyLanguage Language => IsWhole ? ValueForms.Of(slot.Declared, canBeNull: false) : ValueForms.OfPath(slot.Declared, path.Length);
 
-        public override string Form => "{" + TypeNames.Canonical(slot.Declared) + (IsWhole ? string.Empty : "." + path.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)) + "}";
+        public override string Form => "{" + TypeNames.Qualified(slot.Declared) + (IsWhole ? string.Empty : "." + path.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)) + "}";
 
         public override void Render(KeyWriter writer, object?[] arguments)
         {

@@ -162,7 +162,7 @@ internal static class KeyTemplateParser
             {
                 usedTypeParameters.Add(parts[0]);
                 var name = new StringBuilder();
-                KeyText.AppendValue(name, TypeNames.Canonical(typeParameter));
+                KeyText.AppendValue(name, TypeNames.Qualified(typeParameter));
                 return new KeyTemplate.Literal(name.ToString()) { TypeArgument = typeParameter };
             }
 

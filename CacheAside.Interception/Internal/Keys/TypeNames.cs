@@ -10,6 +10,7 @@ internal static class TypeNames
 {
     private static readonly ConcurrentDictionary<Type, string> s_canonical = new();
     private static readonly ConcurrentDictionary<Type, string> s_qualified = new();
+    private static readonly ConcurrentDictionary<Type, string> s_signature = new();
 
     private static readonly Dictionary<Type, string> s_keywords = new()
     {
@@ -39,7 +40,7 @@ internal static class TypeNames
     public static string Canonical(Type type) => s_canonical.GetOrAdd(type, static t =>
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, t, null, withAssembly: false);
+        AppendCanonical(builder, t, null, withAssembly: false, argumentsWithAssembly: false);
         return builder.ToString();
     });
 
@@ -53,18 +54,32 @@ internal static class TypeNames
     public static string Qualified(Type type) => s_qualified.GetOrAdd(type, static t =>
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, t, null, withAssembly: true);
+        AppendCanonical(builder, t, null, withAssembly: true, argumentsWithAssembly: true);
         return builder.ToString();
     });
 
     /// <summary>
-    /// The canonical name of <paramref name="type"/>, with each type parameter that <paramref name="parameterName"/>
-    /// names written as it says, and the others as <see cref="Canonical(Type)"/> writes them.
+    /// The name a key gives a type it is built around — an interface, a declared parameter type, an implementation:
+    /// the type's own name as <see cref="Canonical(Type)"/> writes it, and each of its type arguments, at any depth, as
+    /// <see cref="Qualified"/> does (<c>Shop.IRepository`1&lt;Contracts.Money@Contracts&gt;</c>). A closing is chosen
+    /// by whoever uses the type, from any assembly, so its arguments are named as a <see cref="Type"/> value is;
+    /// a type without arguments keeps its bare name.
     /// </summary>
-    public static string Canonical(Type type, Func<Type, string?> parameterName)
+    public static string Signature(Type type) => s_signature.GetOrAdd(type, static t =>
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, type, parameterName, withAssembly: false);
+        AppendCanonical(builder, t, null, withAssembly: false, argumentsWithAssembly: true);
+        return builder.ToString();
+    });
+
+    /// <summary>
+    /// The <see cref="Qualified"/> name of <paramref name="type"/>, with each type parameter that <paramref name="parameterName"/>
+    /// names written as it says, and the others as <see cref="Canonical(Type)"/> writes them.
+    /// </summary>
+    public static string QualifiedWith(Type type, Func<Type, string?> parameterName)
+    {
+        var builder = new StringBuilder();
+        AppendCanonical(builder, type, parameterName, withAssembly: true, argumentsWithAssembly: true);
         return builder.ToString();
     }
 
@@ -128,7 +143,7 @@ internal static class TypeNames
         return modifier + Display(parameter.ParameterType);
     }
 
-    private static void AppendCanonical(StringBuilder builder, Type type, Func<Type, string?>? parameterName, bool withAssembly)
+    private static void AppendCanonical(StringBuilder builder, Type type, Func<Type, string?>? parameterName, bool withAssembly, bool argumentsWithAssembly)
     {
         if (type.IsGenericParameter)
         {
@@ -148,7 +163,7 @@ internal static class TypeNames
 
         if (type.HasElementType)
         {
-            AppendCanonical(builder, type.GetElementType()!, parameterName, withAssembly);
+            AppendCanonical(builder, type.GetElementType()!, parameterName, withAssembly, argumentsWithAssembly);
             builder.Append(type.IsArray ? "[" + new string(',', type.GetArrayRank() - 1) + "]" : type.IsByRef ? "&" : "*");
             return;
         }
@@ -170,7 +185,7 @@ internal static class TypeNames
                     builder.Append(',');
                 }
 
-                AppendCanonical(builder, arguments[i], parameterName, withAssembly);
+                AppendCanonical(builder, arguments[i], parameterName, argumentsWithAssembly, argumentsWithAssembly);
             }
 
             builder.Append('>');

@@ -79,30 +79,48 @@ internal sealed class ProxyFactory
 
     /// <summary>
     /// The scope of a registration's default keys: its implementation, its service keys and, when several
-    /// registrations share those, its ordinal among them in the container — so two registrations of one
-    /// interface never share default-keyed entries, while every process built from the same registrations
-    /// gives each the same keys.
+    /// registrations share those, its ordinal among them in the order they were registered — so two registrations of
+    /// one interface never share default-keyed entries, while every process built from the same registrations
+    /// gives each the same keys, whatever it resolves first.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// The parts are joined by <c>#</c>, each escaped, a service key as its type and its text (<c>#System.String=eu</c>)
     /// and the ordinal as a bare number (<c>#1</c>): so no key reads as an ordinal (a registration keyed <c>"1"</c> and
     /// the second unkeyed one), and no key as two (<c>"a#b"</c>, and <c>"a"</c> with <c>"b"</c>).
+    /// </para>
+    /// <para>
+    /// An open generic registration (<c>Repository&lt;&gt;</c>) counts before every later registration that can make
+    /// the same closed type, whether that closed type was resolved yet or not: its closed registrations are added to the
+    /// container as they are first resolved, in an order that differs from process to process.
+    /// </para>
     /// </remarks>
     private string ScopeOf(IComponentRegistration registration, IComponentRegistry registry)
     {
-        var scope = ScopeOf(registration);
-        var ordinal = registry.Registrations.Where(_isEnabled).Where(r => ScopeOf(r) == scope).TakeWhile(r => r.Id != registration.Id).Count();
-        return ordinal == 0 ? scope : scope + ScopePartSeparator + ordinal.ToString(CultureInfo.InvariantCulture);
+        var type = registration.Activator.LimitType;
+        var scope = ScopeOf(type, ServiceKeys(registration));
+        var mark = RegistrationMark.Of(registration);
+        var singles = registry.Registrations
+            .Where(r => _isEnabled(r) && RegistrationMark.Of(r).OpenGeneric is null && ScopeOf(r.Activator.LimitType, ServiceKeys(r)) == scope)
+            .OrderBy(r => RegistrationMark.Of(r).Sequence);
+        var before = mark.OpenGeneric is null
+            ? singles.TakeWhile(r => r.Id != registration.Id).Count()
+            : singles.Count(r => RegistrationMark.Of(r).Sequence < mark.Sequence);
+        before += RegistrationMark.All(registry.Properties).Count(m =>
+            m.Sequence < mark.Sequence
+            && type.IsGenericType && m.OpenGeneric == type.GetGenericTypeDefinition()
+            && ScopeOf(type, m.OpenServiceKeys) == scope);
+        return before == 0 ? scope : scope + ScopePartSeparator + before.ToString(CultureInfo.InvariantCulture);
     }
 
-    private static string ScopeOf(IComponentRegistration registration)
+    private static IEnumerable<object> ServiceKeys(IComponentRegistration registration) =>
+        registration.Services.OfType<KeyedService>().Select(k => k.ServiceKey);
+
+    private static string ScopeOf(Type implementation, IEnumerable<object> serviceKeys)
     {
         var scope = new StringBuilder();
-        AppendScopePart(scope, TypeNames.Canonical(registration.Activator.LimitType));
-        var keys = registration.Services.OfType<KeyedService>()
-            .Select(k => ServiceKey(k.ServiceKey))
-            .Order(StringComparer.Ordinal);
-        foreach (var key in keys)
+        AppendScopePart(scope, TypeNames.Signature(implementation));
+        foreach (var key in serviceKeys.Select(ServiceKey).Order(StringComparer.Ordinal))
         {
             scope.Append(ScopePartSeparator).Append(key);
         }
@@ -113,7 +131,7 @@ internal sealed class ProxyFactory
     private static string ServiceKey(object key)
     {
         var text = new StringBuilder();
-        AppendScopePart(text, TypeNames.Canonical(key.GetType()));
+        AppendScopePart(text, TypeNames.Qualified(key.GetType()));
         text.Append(ScopeKeyValueSeparator);
         AppendScopePart(text, Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty);
         return text.ToString();
