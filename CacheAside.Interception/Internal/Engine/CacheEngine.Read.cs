@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Entries;
 using CacheAside.Interception.Internal.Plans;
@@ -22,8 +23,10 @@ internal sealed partial class CacheEngine
 
     /// <summary>
     /// A cached read; <paramref name="sync"/> runs it in the mode that completes synchronously. A
-    /// <see cref="Task{TResult}"/>, so that the commonest shape returns it as it is, with no wrapper.
+    /// <see cref="Task{TResult}"/>, so that the commonest shape returns it as it is, with no wrapper; built by
+    /// <see cref="CallerTaskMethodBuilder{TResult}"/>, so that it faults with every exception the implementation's did.
     /// </summary>
+    [AsyncMethodBuilder(typeof(CallerTaskMethodBuilder<>))]
     public async Task<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync, int attempt = 1)
     {
         // The first GET's budget counts from the call's start: a few key-rendering nanoseconds, and one clock read
