@@ -84,7 +84,7 @@ internal sealed partial class RedisStore : IDisposable
     public ValueTask<RedisReply> ScriptAsync(string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
     {
         var byText = !_scriptsRun.ContainsKey(script);
-        return ScriptAnsweredAsync(SendScript(script, keys, values, byText), byText, script, keys, values, sync, budget);
+        return ScriptAnsweredAsync(SendScript(script, keys, values, byText, _time.GetTimestamp()), byText, script, keys, values, sync, budget);
     }
 
     /// <summary>
@@ -105,7 +105,7 @@ internal sealed partial class RedisStore : IDisposable
         var sent = new Sent<RedisResult>[groups.Count];
         for (var i = 0; i < groups.Count; i++)
         {
-            sent[i] = SendScript(script, groups[i], values, byText);
+            sent[i] = SendScript(script, groups[i], values, byText, _time.GetTimestamp());
         }
 
         var worst = default(RedisReply);
@@ -183,7 +183,8 @@ internal sealed partial class RedisStore : IDisposable
 
     /// <summary>
     /// The reply of a script sent by <see cref="SendScript"/>: sent by SHA1 to a server that did not know it
-    /// (a restart, a failover, another node of a cluster), it is sent again by its text; once Redis has run it
+    /// (a restart, a failover, another node of a cluster), it is sent again by its text, within what is left of
+    /// the first sending's budget — the caller waits one budget for a script, never two; once Redis has run it
     /// from its text, this store sends it by SHA1.
     /// </summary>
     private async ValueTask<RedisReply> ScriptAnsweredAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget)
@@ -192,7 +193,7 @@ internal sealed partial class RedisStore : IDisposable
         if (!byText && RedisErrors.IsNoScript(reply))
         {
             byText = true;
-            reply = await Complete(SendScript(script, keys, values, byText: true), sync, budget).ConfigureAwait(false);
+            reply = await Complete(SendScript(script, keys, values, byText: true, sent.Started), sync, budget).ConfigureAwait(false);
         }
 
         if (byText && reply.Status is ReplyStatus.Ok or ReplyStatus.Refused)
@@ -207,15 +208,16 @@ internal sealed partial class RedisStore : IDisposable
     /// Sends a script by its SHA1 (<c>EVALSHA</c>), or <paramref name="byText"/> (<c>EVAL</c>), which also makes the
     /// server know it. Neither goes through StackExchange.Redis's <c>ScriptEvaluateAsync(string)</c>, an async
     /// method whose task completes on the thread pool: these tasks are completed by the connection's reader
-    /// itself, so a synchronous caller waiting for one needs no pool thread.
+    /// itself, so a synchronous caller waiting for one needs no pool thread. Its budget began at <paramref name="started"/>.
     /// </summary>
-    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, bool byText) =>
+    private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, bool byText, long started) =>
         Send(
             static (db, s) => s.byText
                 ? db.ExecuteAsync("EVAL", [s.script, s.keys.Length, .. s.keys.Cast<object>(), .. s.values.Cast<object>()])
                 : db.ScriptEvaluateAsync(LeaseScripts.Sha1Of(s.script), s.keys, s.values),
             _writes,
-            (script, keys, values, byText));
+            (script, keys, values, byText),
+            started);
 
     /// <summary>Issues one command whose budget begins now; see the overload.</summary>
     private Sent<TResult> Send<TState, TResult>(Func<IDatabase, TState, Task<TResult>> command, IConnectionMultiplexer connection, TState state) =>
