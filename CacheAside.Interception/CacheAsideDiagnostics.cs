@@ -159,6 +159,13 @@ public static class CacheAsideDiagnostics
     public const string DetailsTag = "cacheaside.details";
 
     /// <summary>
+    /// Span attribute: why the call was answered with a value past its time to live (fail-safe), as
+    /// <see cref="StaleServed"/> counts it: <c>source_failed</c> (the implementation threw, or an earlier call's did and
+    /// its last value was kept) or <c>soft_timeout</c>; absent when the value was fresh or the call got none.
+    /// </summary>
+    public const string StaleReasonTag = "cacheaside.stale.reason";
+
+    /// <summary>
     /// Span attribute: the call's full Redis keys, as a string array; only when
     /// <see cref="CacheAsideOptions.RecordKeysInTraces"/> is on, since keys can hold personal data.
     /// </summary>
