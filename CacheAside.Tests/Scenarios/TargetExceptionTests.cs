@@ -33,6 +33,46 @@ public sealed class TargetExceptionTests
         Assert.That(harness.Observer.Events[0].Details.HasFlag(CacheEventDetails.TargetFailed), Is.True);
     }
 
+    [TestCase(ReadShape.Sync)]
+    [TestCase(ReadShape.Task)]
+    [TestCase(ReadShape.ValueTask)]
+    public async Task EverySourceCall_IsCountedAsALoad_WithHowItEnded(ReadShape shape)
+    {
+        var store = new ProductStore();
+        using var loads = new MetricCapture(CacheAsideDiagnostics.Loads);
+        using var harness = CacheAsideHarness<IProductRepository>.Create(store, o => o.RedisTimeout = TimeSpan.FromSeconds(1));
+        store.Failure = new TimeoutException("the database timed out");
+
+        await Assert.CatchAsync(() => harness.Service.Read(shape, 31));
+        store.Failure = null;
+        await harness.Service.Read(shape, 31);
+
+        var method = harness.Observer.Last.Method;
+        Assert.That(loads.Count((CacheAsideDiagnostics.MethodTag, method), (CacheAsideDiagnostics.LoadResultTag, "failed")), Is.EqualTo(1), "the load that threw is counted");
+        Assert.That(loads.Count((CacheAsideDiagnostics.MethodTag, method), (CacheAsideDiagnostics.LoadResultTag, "succeeded")), Is.EqualTo(1));
+        Assert.That(store.Reads, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ALoadEveryCallerGaveUp_IsCountedAsCanceled()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        using var loads = new MetricCapture(CacheAsideDiagnostics.Loads);
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o => o.RedisTimeout = TimeSpan.FromSeconds(1));
+        using var cancel = new CancellationTokenSource();
+        source.Gate.Close();
+        var loader = harness.Service.GetAsync(1, cancel.Token);
+        Assert.That(source.Gate.WaitForArrival(), Is.True);
+
+        await cancel.CancelAsync();
+        await Assert.CatchAsync<OperationCanceledException>(() => loader);
+
+        var method = harness.Observer.Last.Method;
+        Assert.That(Eventually.True(() => loads.Count((CacheAsideDiagnostics.MethodTag, method), (CacheAsideDiagnostics.LoadResultTag, "canceled")) == 1), Is.True);
+        source.Gate.Open();
+    }
+
     [TestCase(ReadShape.Task)]
     [TestCase(ReadShape.ValueTask)]
     public async Task ReadFaultedWithSeveralExceptions_FaultsTheCallersTaskWithEveryOne(ReadShape shape)

@@ -200,7 +200,7 @@ internal sealed partial class CacheEngine
         T value;
         try
         {
-            value = plan.Settle(await plan.LoadAsync(call.Target, call.Arguments, sync).ConfigureAwait(false));
+            value = await CallSourceAsync(plan, call, sync).ConfigureAwait(false);
         }
         catch when (TryServeFallback(plan, call, fallback, details | CacheEventDetails.TargetFailed, "source_failed", out value))
         {
@@ -212,8 +212,28 @@ internal sealed partial class CacheEngine
             throw;
         }
 
-        CacheAsideTelemetry.Loaded(plan.Spec.Display);
         Report(plan, call, CacheOutcome.Miss, details | (value is null ? CacheEventDetails.NullValue : CacheEventDetails.None));
+        return value;
+    }
+
+    /// <summary>
+    /// Calls the implementation for a load — the one place a miss asks the source — and counts the call in
+    /// <see cref="CacheAsideDiagnostics.Loads"/> with how it ended, whatever the caller then makes of it.
+    /// </summary>
+    private static async ValueTask<T> CallSourceAsync<T>(ReadPlan<T> plan, ReadCall load, bool sync)
+    {
+        T value;
+        try
+        {
+            value = plan.Settle(await plan.LoadAsync(load.Target, load.Arguments, sync).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            CacheAsideTelemetry.Loaded(plan.Spec.Display, ex is OperationCanceledException ? CacheAsideTelemetry.LoadCanceled : CacheAsideTelemetry.LoadFailed);
+            throw;
+        }
+
+        CacheAsideTelemetry.Loaded(plan.Spec.Display, CacheAsideTelemetry.LoadSucceeded);
         return value;
     }
 
