@@ -19,7 +19,7 @@ internal struct CallerTaskMethodBuilder<TResult>
 
     private AsyncTaskMethodBuilder<TResult> _builder;
 
-    public readonly Task<TResult> Task => _builder.Task;
+    public Task<TResult> Task => _builder.Task;
 
     public static CallerTaskMethodBuilder<TResult> Create() => default;
 
