@@ -72,10 +72,18 @@ public static class CacheAsideDiagnostics
     public const string CircuitStateChanges = "cacheaside.redis.circuit.state_changes";
 
     /// <summary>
-    /// Counter of calls the cache made to implementations on misses, tagged with <see cref="MethodTag"/>: one per
-    /// load, however many callers shared it, so it counts what the source actually served.
+    /// Counter of calls the cache made to implementations on misses (early refreshes included), tagged with
+    /// <see cref="MethodTag"/> and <see cref="LoadResultTag"/>: one per load, however many callers shared it, whatever
+    /// became of it — so it counts every call the source was asked, and, by result, how many it failed.
     /// </summary>
     public const string Loads = "cacheaside.loads";
+
+    /// <summary>
+    /// Tag of <see cref="Loads"/>: how the implementation's call ended — <c>succeeded</c> (it returned a value),
+    /// <c>failed</c> (it threw, or its task faulted) or <c>canceled</c> (every caller waiting for it gave up, and its
+    /// token cancelled it).
+    /// </summary>
+    public const string LoadResultTag = "cacheaside.load.result";
 
     /// <summary>
     /// Counter of lease protocol steps, tagged with <see cref="LeaseEventTag"/> and <see cref="MethodTag"/>:
@@ -158,6 +166,13 @@ public static class CacheAsideDiagnostics
     /// (<c>coalesced null_value</c>); absent when there are none.
     /// </summary>
     public const string DetailsTag = "cacheaside.details";
+
+    /// <summary>
+    /// Span attribute: why the call was answered with a value past its time to live (fail-safe), as
+    /// <see cref="StaleServed"/> counts it: <c>source_failed</c> (the implementation threw, or an earlier call's did and
+    /// its last value was kept) or <c>soft_timeout</c>; absent when the value was fresh or the call got none.
+    /// </summary>
+    public const string StaleReasonTag = "cacheaside.stale.reason";
 
     /// <summary>
     /// Span attribute: the call's full Redis keys, as a string array; only when

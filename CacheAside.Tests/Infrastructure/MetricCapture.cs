@@ -38,6 +38,10 @@ public sealed class MetricCapture : IDisposable
     /// <summary>How many were recorded with <paramref name="tag"/> equal to <paramref name="value"/>.</summary>
     public int Count(string tag, string value) => _measurements.Count(m => m.TryGetValue(tag, out var v) && Equals(v, value));
 
+    /// <summary>How many were recorded with every one of <paramref name="tags"/>.</summary>
+    public int Count(params (string Tag, string Value)[] tags) =>
+        _measurements.Count(m => tags.All(t => m.TryGetValue(t.Tag, out var v) && Equals(v, t.Value)));
+
     public int Total => _measurements.Count;
 
     public void Dispose() => _listener.Dispose();

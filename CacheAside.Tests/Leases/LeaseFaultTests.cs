@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Autofac;
 using CacheAside.Interception;
+using CacheAside.Interception.Internal.Engine;
+using CacheAside.Interception.Internal.Redis;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -46,6 +49,37 @@ public sealed class LeaseFaultTests
 
         Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated));
         Assert.That(await harness.Service.Read(shape, 2), Is.EqualTo("v2"));
+    }
+
+    /// <summary>
+    /// A script the server forgot is answered <c>NOSCRIPT</c> and sent again by its text; both within one budget.
+    /// Redis is 500 ms away (250 ms each way) and the budget 750 ms: the <c>NOSCRIPT</c> comes after 500 ms, and the
+    /// retry, which would need 500 ms more, has the 250 ms left — not a second budget, which would make 1,000 ms.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task AScriptTheServerForgot_IsRetriedWithinWhatIsLeftOfItsBudget_NotASecondBudget(bool sync)
+    {
+        var budget = TimeSpan.FromMilliseconds(750);
+        using var server = RedisServer.Start();
+        using var proxy = new DelayProxy(server.Port);
+        using var admin = await ConnectionMultiplexer.ConnectAsync(server.Endpoint + ",allowAdmin=true");
+        using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(new RowSource(), proxy.Endpoint, o => o.RedisTimeout = budget);
+        var store = harness.Container.Resolve<CacheEngine>().Store;
+        RedisKey[] keys = [harness.Key("row:1") + ":lease"];
+        RedisValue[] arguments = ["00000000deadbeef", 1000];
+        var first = await store.ScriptAsync(LeaseScripts.Renew, keys, arguments, sync, TimeSpan.FromSeconds(5));
+        Assert.That(first.IsOk, Is.True, $"run once by its text, from now on the store sends it by its SHA1: {first.Status} {first.Error}");
+        await admin.GetServer(server.Endpoint).ScriptFlushAsync();
+        proxy.Delay = TimeSpan.FromMilliseconds(250);
+
+        var watch = Stopwatch.StartNew();
+        var reply = await store.ScriptAsync(LeaseScripts.Renew, keys, arguments, sync, budget);
+        watch.Stop();
+
+        TestContext.Out.WriteLine($"{reply.Status} after {watch.Elapsed.TotalMilliseconds:0} ms");
+        Assert.That(watch.Elapsed, Is.LessThan(budget + TimeSpan.FromMilliseconds(150)), "the NOSCRIPT and the retry share one budget");
+        Assert.That(reply.IsOk, Is.False, "the retry could not be answered in what was left of the budget");
     }
 
     [Test]

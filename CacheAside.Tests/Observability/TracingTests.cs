@@ -113,6 +113,34 @@ public sealed class TracingTests
         Assert.That(spans[0].Status, Is.EqualTo(ActivityStatusCode.Error));
         Assert.That(spans[0].GetTagItem(CacheAsideDiagnostics.DetailsTag), Is.EqualTo("target_failed"));
         Assert.That(spans[0].GetTagItem(CacheAsideDiagnostics.RedisCommandsTag), Is.EqualTo("get lease"));
+        Assert.That(spans[0].StatusDescription, Is.EqualTo("The implementation failed; its exception reached the caller unchanged."));
+        Assert.That(spans[0].GetTagItem(CacheAsideDiagnostics.StaleReasonTag), Is.Null);
+    }
+
+    [Test]
+    public async Task FailSafeServingTheLastValue_SaysTheSourceFailed_AndTheStaleValueWasServed_NotThatTheExceptionReachedTheCaller()
+    {
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IRowRepository>.Create(source, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = TimeSpan.FromSeconds(60);
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        });
+        await harness.Service.GetAsync(1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        source.FailNext(1);
+
+        var spans = await Traced(async () => Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1")));
+
+        Assert.That(spans, Has.Count.EqualTo(1));
+        Assert.That(spans[0].GetTagItem(CacheAsideDiagnostics.OutcomeTag), Is.EqualTo("hit"));
+        Assert.That(((string)spans[0].GetTagItem(CacheAsideDiagnostics.DetailsTag)!).Split(' '), Is.EquivalentTo(new[] { "stale", "target_failed" }));
+        Assert.That(spans[0].GetTagItem(CacheAsideDiagnostics.StaleReasonTag), Is.EqualTo("source_failed"), "the span says why a stale value was served");
+        Assert.That(spans[0].Status, Is.EqualTo(ActivityStatusCode.Error), "the source failed, which fail-safe hid from the caller only");
+        Assert.That(spans[0].StatusDescription, Is.EqualTo("The implementation failed; fail-safe answered the caller with the last value, past its time to live, instead of the exception."));
     }
 
     [Test]

@@ -19,7 +19,7 @@ internal static class CacheAsideMetrics
 
     public static readonly Counter<long> CircuitStateChanges = s_meter.CreateCounter<long>(CacheAsideDiagnostics.CircuitStateChanges, "{change}", "Circuit breaker state changes around Redis, by new state.");
 
-    public static readonly Counter<long> Loads = s_meter.CreateCounter<long>(CacheAsideDiagnostics.Loads, "{call}", "Calls of implementations on misses: one per load, however many callers shared it.");
+    public static readonly Counter<long> Loads = s_meter.CreateCounter<long>(CacheAsideDiagnostics.Loads, "{call}", "Calls of implementations on misses, by result (succeeded, failed, canceled): one per load, however many callers shared it.");
 
     public static readonly Counter<long> LeaseEvents = s_meter.CreateCounter<long>(CacheAsideDiagnostics.LeaseEvents, "{event}", "Steps of the lease protocol: waits for another loader, waits that timed out, stores refused after an invalidation, callers that started over.");
 

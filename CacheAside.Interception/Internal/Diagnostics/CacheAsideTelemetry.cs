@@ -143,10 +143,19 @@ internal sealed class CacheAsideTelemetry
         }
     }
 
-    /// <summary>The cache called an implementation on a miss: one load, however many callers shared it.</summary>
-    public static void Loaded(string method)
+    /// <summary>A <see cref="CacheAsideDiagnostics.LoadResultTag"/>: the implementation returned a value.</summary>
+    public const string LoadSucceeded = "succeeded";
+
+    /// <summary>A <see cref="CacheAsideDiagnostics.LoadResultTag"/>: the implementation threw, or its task faulted.</summary>
+    public const string LoadFailed = "failed";
+
+    /// <summary>A <see cref="CacheAsideDiagnostics.LoadResultTag"/>: the implementation's call ended cancelled.</summary>
+    public const string LoadCanceled = "canceled";
+
+    /// <summary>The cache called an implementation on a miss, and the call ended with <paramref name="result"/>: one load, however many callers shared it.</summary>
+    public static void Loaded(string method, string result)
     {
-        CacheAsideMetrics.Count(CacheAsideMetrics.Loads, 1, new TagList { { CacheAsideDiagnostics.MethodTag, method } });
+        CacheAsideMetrics.Count(CacheAsideMetrics.Loads, 1, new TagList { { CacheAsideDiagnostics.LoadResultTag, result }, { CacheAsideDiagnostics.MethodTag, method } });
     }
 
     /// <summary>A step of the lease protocol worth counting: <c>waited</c>, <c>wait_timed_out</c>, <c>store_refused</c>, <c>rejoined</c>.</summary>

@@ -53,6 +53,11 @@ internal sealed class CacheAsideTracing
                 activity.SetTag(CacheAsideDiagnostics.DetailsTag, DetailNames(details));
             }
 
+            if ((details & CacheEventDetails.Stale) != 0)
+            {
+                activity.SetTag(CacheAsideDiagnostics.StaleReasonTag, (details & CacheEventDetails.SoftTimedOut) != 0 ? "soft_timeout" : "source_failed");
+            }
+
             if (Commands(operation, outcome, details, _leases) is { } commands)
             {
                 activity.SetTag(CacheAsideDiagnostics.RedisCommandsTag, commands);
@@ -66,7 +71,12 @@ internal sealed class CacheAsideTracing
 
         if ((details & CacheEventDetails.TargetFailed) != 0)
         {
-            activity.SetStatus(ActivityStatusCode.Error, "The implementation failed; its exception reached the caller unchanged.");
+            // An error even when fail-safe answered the caller: the source failed, and only the caller was spared it.
+            activity.SetStatus(
+                ActivityStatusCode.Error,
+                (details & CacheEventDetails.Stale) != 0
+                    ? "The implementation failed; fail-safe answered the caller with the last value, past its time to live, instead of the exception."
+                    : "The implementation failed; its exception reached the caller unchanged.");
         }
         else if (outcome == CacheOutcome.InvalidationFailed)
         {

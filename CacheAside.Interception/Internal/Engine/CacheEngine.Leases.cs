@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
-using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Entries;
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;
@@ -146,7 +145,7 @@ internal sealed partial class CacheEngine
         {
             try
             {
-                loaded = plan.Settle(await plan.LoadAsync(load.Target, load.Arguments, sync).ConfigureAwait(false));
+                loaded = await CallSourceAsync(plan, load, sync).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -159,7 +158,6 @@ internal sealed partial class CacheEngine
             }
         }
 
-        CacheAsideTelemetry.Loaded(plan.Spec.Display);
         var loadMs = (long)(TimeSpan.FromSeconds((double)(_time.GetTimestamp() - loadStarted) / _time.TimestampFrequency).TotalMilliseconds);
         if (!plan.StillRenders(load.Key, load.Arguments))
         {
@@ -212,7 +210,7 @@ internal sealed partial class CacheEngine
         T loaded;
         try
         {
-            loaded = plan.Settle(await plan.LoadAsync(load.Target, load.Arguments, sync).ConfigureAwait(false));
+            loaded = await CallSourceAsync(plan, load, sync).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -224,7 +222,6 @@ internal sealed partial class CacheEngine
             return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), CacheOutcome.Miss, SourceFailure(flight));
         }
 
-        CacheAsideTelemetry.Loaded(plan.Spec.Display);
         var details = CacheEventDetails.None;
         if (!plan.StillRenders(load.Key, load.Arguments))
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Entries;
 using CacheAside.Interception.Internal.Plans;
@@ -22,8 +23,10 @@ internal sealed partial class CacheEngine
 
     /// <summary>
     /// A cached read; <paramref name="sync"/> runs it in the mode that completes synchronously. A
-    /// <see cref="Task{TResult}"/>, so that the commonest shape returns it as it is, with no wrapper.
+    /// <see cref="Task{TResult}"/>, so that the commonest shape returns it as it is, with no wrapper; built by
+    /// <see cref="CallerTaskMethodBuilder{TResult}"/>, so that it faults with every exception the implementation's did.
     /// </summary>
+    [AsyncMethodBuilder(typeof(CallerTaskMethodBuilder<>))]
     public async Task<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync, int attempt = 1)
     {
         // The first GET's budget counts from the call's start: a few key-rendering nanoseconds, and one clock read
@@ -198,7 +201,7 @@ internal sealed partial class CacheEngine
         T value;
         try
         {
-            value = plan.Settle(await plan.LoadAsync(call.Target, call.Arguments, sync).ConfigureAwait(false));
+            value = await CallSourceAsync(plan, call, sync).ConfigureAwait(false);
         }
         catch when (TryServeFallback(plan, call, fallback, details | CacheEventDetails.TargetFailed, "source_failed", out value))
         {
@@ -210,8 +213,28 @@ internal sealed partial class CacheEngine
             throw;
         }
 
-        CacheAsideTelemetry.Loaded(plan.Spec.Display);
         Report(plan, call, CacheOutcome.Miss, details | (value is null ? CacheEventDetails.NullValue : CacheEventDetails.None));
+        return value;
+    }
+
+    /// <summary>
+    /// Calls the implementation for a load — the one place a miss asks the source — and counts the call in
+    /// <see cref="CacheAsideDiagnostics.Loads"/> with how it ended, whatever the caller then makes of it.
+    /// </summary>
+    private static async ValueTask<T> CallSourceAsync<T>(ReadPlan<T> plan, ReadCall load, bool sync)
+    {
+        T value;
+        try
+        {
+            value = plan.Settle(await plan.LoadAsync(load.Target, load.Arguments, sync).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            CacheAsideTelemetry.Loaded(plan.Spec.Display, ex is OperationCanceledException ? CacheAsideTelemetry.LoadCanceled : CacheAsideTelemetry.LoadFailed);
+            throw;
+        }
+
+        CacheAsideTelemetry.Loaded(plan.Spec.Display, CacheAsideTelemetry.LoadSucceeded);
         return value;
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
-using CacheAside.Interception.Internal.Diagnostics;
 using CacheAside.Interception.Internal.Plans;
 
 namespace CacheAside.Interception.Internal.Engine;
@@ -118,14 +117,13 @@ internal sealed partial class CacheEngine
         T value;
         try
         {
-            value = plan.Settle(await plan.LoadAsync(load.Target, load.Arguments, sync).ConfigureAwait(false));
+            value = await CallSourceAsync(plan, load, sync).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(ex), outcome, details | SourceFailure(flight));
         }
 
-        CacheAsideTelemetry.Loaded(plan.Spec.Display);
         return new FlightResult<T>(value, outcome, details, loadVersion);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CacheAside.Interception.Internal.Plans;
 using CacheAside.Interception.Internal.Redis;
 
@@ -15,8 +16,13 @@ internal sealed partial class CacheEngine
     public void Written(WritePlan plan, object?[] arguments, long started) =>
         RunSynchronously(InvalidateAfterWriteAsync(plan, arguments, started, sync: true));
 
-    /// <summary>After an asynchronous write returned its task: waits for it to complete, then invalidates, then completes.</summary>
-    public async ValueTask<T> WrittenAsync<T>(WritePlan plan, object?[] arguments, long started, ValueTask<T> completion)
+    /// <summary>
+    /// After an asynchronous write returned its task: waits for it to complete, then invalidates, then completes.
+    /// <paramref name="completion"/> is the implementation's task as <see cref="SourceFaults.Of{T}(Task{T})"/> awaits it, so
+    /// that the caller's task faults with every exception the implementation's did.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(CallerTaskMethodBuilder<>))]
+    public async Task<T> WrittenAsync<T>(WritePlan plan, object?[] arguments, long started, ValueTask<T> completion)
     {
         T result;
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CacheAside.Interception.Internal.Engine;
 using CacheAside.Interception.Internal.Entries;
@@ -104,11 +105,12 @@ internal sealed class ReadPlan<T> : MethodPlan
         }
     }
 
+    [AsyncMethodBuilder(typeof(CallerTaskMethodBuilder<>))]
     private async Task<T> UnkeyedAsync(Task<T> completion, object?[] arguments, long started)
     {
         try
         {
-            var value = await completion.ConfigureAwait(false);
+            var value = await SourceFaults.Of(completion).ConfigureAwait(false);
             ReportUnkeyed(started, CacheEventDetails.None);
             return value;
         }
@@ -126,11 +128,14 @@ internal sealed class ReadPlan<T> : MethodPlan
     private void ReportUnkeyed(long started, CacheEventDetails details) =>
         Engine.Telemetry.Completed(CacheOperation.Read, Spec.Display, string.Empty, CacheOutcome.Bypass, started, CacheEventDetails.KeyFailed | details);
 
-    /// <summary>Calls the implementation; for a synchronous method, synchronously.</summary>
+    /// <summary>
+    /// Calls the implementation; for a synchronous method, synchronously. Its task is awaited through
+    /// <see cref="SourceFaults"/>, so that every exception it faults with reaches the callers.
+    /// </summary>
     public ValueTask<T> LoadAsync(object target, object?[] arguments, bool sync) =>
         _sync is not null ? new ValueTask<T>(_sync(target, arguments))
-        : _task is not null ? new ValueTask<T>(_task(target, arguments))
-        : _valueTask!(target, arguments);
+        : _task is not null ? SourceFaults.Of(_task(target, arguments))
+        : SourceFaults.Of(_valueTask!(target, arguments));
 
     /// <summary>The caller's cancellation token, or none when the method takes none.</summary>
     public CancellationToken CancellationOf(object?[] arguments) =>

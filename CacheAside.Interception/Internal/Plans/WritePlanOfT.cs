@@ -38,16 +38,16 @@ internal sealed class WritePlan<T> : WritePlan
                 Engine.Written(this, arguments, started);
                 break;
             case ReturnShape.Task when invocation.ReturnValue is Task task:
-                invocation.ReturnValue = Engine.WrittenAsync(this, arguments, started, Completion(task)).AsTask();
+                invocation.ReturnValue = Engine.WrittenAsync(this, arguments, started, SourceFaults.Of(task, default(NoResult)));
                 break;
             case ReturnShape.ValueTask when invocation.ReturnValue is ValueTask valueTask:
-                invocation.ReturnValue = new ValueTask(Engine.WrittenAsync(this, arguments, started, Completion(valueTask)).AsTask());
+                invocation.ReturnValue = new ValueTask(Engine.WrittenAsync(this, arguments, started, Completion(valueTask)));
                 break;
             case ReturnShape.TaskOfT when invocation.ReturnValue is Task<T> task:
-                invocation.ReturnValue = Engine.WrittenAsync(this, arguments, started, new ValueTask<T>(task)).AsTask();
+                invocation.ReturnValue = Engine.WrittenAsync(this, arguments, started, SourceFaults.Of(task));
                 break;
             case ReturnShape.ValueTaskOfT when invocation.ReturnValue is ValueTask<T> valueTask:
-                invocation.ReturnValue = Engine.WrittenAsync(this, arguments, started, valueTask).Preserve();
+                invocation.ReturnValue = new ValueTask<T>(Engine.WrittenAsync(this, arguments, started, SourceFaults.Of(valueTask)));
                 break;
             default:
                 // A null task from the implementation: nothing completes, so nothing is invalidated.
@@ -55,15 +55,6 @@ internal sealed class WritePlan<T> : WritePlan
         }
     }
 
-    private static ValueTask<NoResult> Completion(Task task) =>
-        task.IsCompletedSuccessfully ? default : new ValueTask<NoResult>(Await(task));
-
     private static ValueTask<NoResult> Completion(ValueTask task) =>
-        task.IsCompletedSuccessfully ? default : new ValueTask<NoResult>(Await(task.AsTask()));
-
-    private static async Task<NoResult> Await(Task task)
-    {
-        await task.ConfigureAwait(false);
-        return default;
-    }
+        task.IsCompletedSuccessfully ? default : SourceFaults.Of(task.AsTask(), default(NoResult));
 }

@@ -221,7 +221,8 @@ internal sealed partial class RedisStore : IDisposable
 
     /// <summary>
     /// The reply of a script sent by <see cref="SendScript"/>: sent by SHA1 to a server that did not know it
-    /// (a restart, a failover, another node of a cluster), it is sent again by its text; once Redis has run it
+    /// (a restart, a failover, another node of a cluster), it is sent again by its text, within what is left of
+    /// the first sending's budget — the caller waits one budget for a script, never two; once Redis has run it
     /// from its text, this store sends it by SHA1.
     /// </summary>
     private async ValueTask<RedisReply> ScriptAnsweredAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget, long started)
@@ -245,7 +246,7 @@ internal sealed partial class RedisStore : IDisposable
     /// Sends a script by its SHA1 (<c>EVALSHA</c>), or <paramref name="byText"/> (<c>EVAL</c>), which also makes the
     /// server know it. Neither goes through StackExchange.Redis's <c>ScriptEvaluateAsync(string)</c>, an async
     /// method whose task completes on the thread pool: these tasks are completed by the connection's reader
-    /// itself, so a synchronous caller waiting for one needs no pool thread.
+    /// itself, so a synchronous caller waiting for one needs no pool thread. Its budget began at <paramref name="started"/>.
     /// </summary>
     private Sent<RedisResult> SendScript(string script, RedisKey[] keys, RedisValue[] values, bool byText, long started) =>
         Send(
