@@ -63,6 +63,13 @@ internal sealed partial class CacheEngine
                 }
 
                 details |= RedisTrouble(acquired, "lease", plan.Spec.Display);
+                if (miss.Refresh)
+                {
+                    // A refresh that does not hold the lease could never store what it loaded, and nobody waits for it:
+                    // a source call for nothing, which a Redis in trouble would repeat for every hot key near expiry.
+                    return new FlightResult<T>(default!, CacheOutcome.Miss, details, 0) { Unleased = true };
+                }
+
                 if (ShouldThrow(acquired))
                 {
                     return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(Unavailable(acquired, "lease", plan.Spec.Display)), CacheOutcome.Bypass, details);

@@ -144,6 +144,9 @@ internal sealed partial class CacheEngine
         /// <summary>Gets whether a background refresh gave up, another caller holding the lease: there is no value.</summary>
         public bool Busy { get; init; }
 
+        /// <summary>Gets whether a background refresh gave up because its lease step failed (Redis unavailable or refusing): there is no value.</summary>
+        public bool Unleased { get; init; }
+
         /// <summary>Gets the entry the value was stored as or read from, if any: what callers that joined decode an instance of their own from.</summary>
         public byte[]? Entry { get; init; }
 
