@@ -134,7 +134,8 @@ public static class CacheAsideDiagnostics
 
     /// <summary>
     /// Counter: background early refreshes of entries about to expire, by result (<see cref="RefreshResultTag"/>:
-    /// <c>stored</c>, <c>busy</c> when another caller held the entry's lease or had stored the key since, <c>refused</c> when an
+    /// <c>stored</c>, <c>busy</c> when another caller held the entry's lease or had stored the key since, <c>no_lease</c> when its
+    /// lease step failed (Redis unavailable or refusing) and it gave up before calling the implementation, <c>refused</c> when an
     /// invalidation voided it, <c>not_stored</c>, <c>failed</c> when the implementation threw).
     /// </summary>
     public const string Refreshes = "cacheaside.refreshes";

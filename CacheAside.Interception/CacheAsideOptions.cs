@@ -163,7 +163,9 @@ public sealed class CacheAsideOptions
     /// still-valid lease may store, and an invalidation voids the lease, so a value loaded before a completed
     /// invalidation is never stored or served after it; and concurrent misses of one key in different
     /// processes share one load. Turn them off only to measure what they cost: without them a slow load can
-    /// store a value older than a write that completed meanwhile (the stale-set race).
+    /// store a value older than a write that completed meanwhile (the stale-set race). Its plain store cannot be voided,
+    /// so one process without leases breaks the guarantee for every process sharing its Redis and key prefix, those with
+    /// leases included: measure under a prefix of its own.
     /// </summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool UseLeases { get; set; } = true;

@@ -43,4 +43,44 @@ public sealed class OutOfMemoryTests
         Assert.That(reads.Any(e => e.Details.HasFlag(CacheEventDetails.CircuitOpen)), Is.False, "the breaker stayed closed");
         Assert.That(harness.Logs.WithId(19).Count(), Is.EqualTo(1), "out of memory reported once, with the policy to set");
     }
+
+    /// <summary>
+    /// A full Redis still runs the invalidation script — it calls no command that a full Redis refuses (<c>DEL</c>, <c>HGET</c>,
+    /// <c>PUBLISH</c>) — so the value is deleted and the lease voided in one round trip, within the invalidation's budget.
+    /// Redis is 500 ms away (250 ms each way) and the budget 750 ms.
+    /// </summary>
+    [Test]
+    public async Task AFullRedis_RunsTheInvalidationScript_InOneRoundTrip([Values] bool sync)
+    {
+        var budget = TimeSpan.FromMilliseconds(750);
+        using var server = RedisServer.Start("--maxmemory-policy", "noeviction");
+        using var proxy = new DelayProxy(server.Port);
+        var store = new ProductStore();
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, proxy.Endpoint, o => o.RedisTimeout = budget);
+        await harness.Service.UpdateAsync(new Product(1, "Scripts known", 1m));
+        await harness.Service.GetByIdAsync(1);
+        using var admin = await ConnectionMultiplexer.ConnectAsync(server.Endpoint + ",allowAdmin=true");
+        await admin.GetDatabase().HashSetAsync(harness.Key("product:1") + ":lease", "t", "00000000deadbeef");
+        await admin.GetDatabase().ExecuteAsync("CONFIG", "SET", "maxmemory", "1");
+        proxy.Delay = TimeSpan.FromMilliseconds(250);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (sync)
+        {
+            harness.Service.Update(new Product(1, "Written", 2m));
+        }
+        else
+        {
+            await harness.Service.UpdateAsync(new Product(1, "Written", 2m));
+        }
+
+        watch.Stop();
+        proxy.Delay = TimeSpan.Zero;
+        await admin.GetDatabase().ExecuteAsync("CONFIG", "SET", "maxmemory", "0");
+
+        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated));
+        Assert.That(watch.Elapsed, Is.LessThan(budget), "one round trip");
+        Assert.That(await admin.GetDatabase().KeyExistsAsync(harness.Key("product:1")), Is.False);
+        Assert.That(await admin.GetDatabase().KeyExistsAsync(harness.Key("product:1") + ":lease"), Is.False, "the lease is voided");
+    }
 }

@@ -212,6 +212,54 @@ public sealed class EarlyRefreshTests
     }
 
     /// <summary>
+    /// A refresh that cannot take the lease can never store what it loads: it gives up before calling the source, so a
+    /// Redis in trouble (timing out, or full) does not add a source call per hot key to every expiry. Redis answers the
+    /// hit's <c>GET</c>; the trouble starts at the hit's draw, before its refresh's lease step.
+    /// </summary>
+    [Test]
+    public async Task ARefreshWhoseLeaseStepFails_GivesUpBeforeCallingTheSource([Values("timeout", "out_of_memory")] string trouble)
+    {
+        using var server = RedisServer.Start("--maxmemory-policy", "noeviction");
+        using var proxy = new DelayProxy(server.Port);
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.Endpoint + ",allowAdmin=true");
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var refreshes = new MetricCapture(CacheAsideDiagnostics.Refreshes);
+        using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(source, proxy.Endpoint, o =>
+        {
+            o.TimeProvider = clock;
+            o.RedisTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        var engine = harness.Container.Resolve<CacheEngine>();
+        var key = harness.Key("row:1");
+        Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
+        StandJustBeforeExpiry(clock, EntryHeader.Read(admin.GetDatabase(), key)!, engine);
+        engine.NextRandom = () =>
+        {
+            if (trouble == "timeout")
+            {
+                proxy.Stall();
+            }
+            else
+            {
+                admin.GetDatabase().Execute("CONFIG", "SET", "maxmemory", "1");
+            }
+
+            return 1 - 1e-12;
+        };
+
+        Assert.That(await harness.Service.GetAsync(1), Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.RefreshStarted), Is.True);
+        Assert.That(Eventually.True(() => !engine.Refreshing(key)), Is.True, () => Outcomes(refreshes));
+        proxy.Flow();
+        admin.GetDatabase().Execute("CONFIG", "SET", "maxmemory", "0");
+
+        Assert.That(source.Loads, Is.EqualTo(1), () => "the refresh could not hold the lease, so it could not have stored: it loaded nothing; " + Outcomes(refreshes));
+        Assert.That(refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, "no_lease"), Is.EqualTo(1), () => Outcomes(refreshes));
+    }
+
+    /// <summary>
     /// Holds the clock a millisecond before <paramref name="stored"/>'s expiry, where it is still fresh, and has every
     /// draw of <paramref name="engines"/> refresh: Δ · −ln(1e-12) ≈ 27.6 Δ reaches that millisecond whatever Δ is.
     /// </summary>
@@ -225,7 +273,7 @@ public sealed class EarlyRefreshTests
     }
 
     private static string Outcomes(MetricCapture refreshes) =>
-        "refreshes: " + string.Join(", ", new[] { "stored", "busy", "refused", "not_stored", "failed" }.Select(r => r + " " + refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, r).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        "refreshes: " + string.Join(", ", new[] { "stored", "busy", "no_lease", "refused", "not_stored", "failed" }.Select(r => r + " " + refreshes.Count(CacheAsideDiagnostics.RefreshResultTag, r).ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     [Test]
     public async Task AnInvalidationDuringARefresh_VoidsItsStore()

@@ -119,6 +119,44 @@ public sealed class MixedSettingsTests
         Assert.That(await longer.Service.GetQuoteAsync("ACME"), Is.EqualTo(110m), "the longer-lived process takes the newer entry");
     }
 
+    [Test]
+    public async Task ANullStoredByAProcessThatCachesNulls_IsAMiss_ForAProcessThatDoesNot([Values] ReadShape shape)
+    {
+        var (cachingSource, plainSource) = (new RowSource(), new RowSource());
+        var clock = new ShiftedClock();
+        using var caching = CacheAsideHarness<IRowsCachingNulls>.Create(new NullableRows(cachingSource), o => Configure(o, clock, TimeSpan.Zero));
+        using var plain = CacheAsideHarness<IRowRepository>.Create(plainSource, o => Configure(o, clock, TimeSpan.Zero, caching.Prefix));
+        Assert.That(await caching.Service.GetAsync(1), Is.Null);
+        Assert.That(await caching.Redis.KeyExistsAsync(caching.Key("row:1")), Is.True, "the process that caches nulls stored one");
+
+        // The row is created where no invalidation sees it: a process that never caches nulls promises its callers the row.
+        plainSource.Commit(1, "created");
+
+        Assert.That(await plain.Service.Read(shape, 1), Is.EqualTo("created"), "a process without NullTtlSeconds never answers from a stored null");
+        Assert.That(plain.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Miss));
+        Assert.That(plainSource.Loads, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ANullStoredByAProcessWithALongerNullTtl_IsNotServedPastTheReadersOwn()
+    {
+        var (longSource, shortSource) = (new RowSource(), new RowSource());
+        var clock = new ShiftedClock();
+        using var longer = CacheAsideHarness<IRowsCachingNulls>.Create(new NullableRows(longSource), o => Configure(o, clock, TimeSpan.Zero));
+        using var shorter = CacheAsideHarness<IRowsCachingNullsBriefly>.Create(new NullableRows(shortSource), o => Configure(o, clock, TimeSpan.Zero, longer.Prefix));
+        Assert.That(await longer.Service.GetAsync(1), Is.Null);
+        clock.Offset = TimeSpan.FromSeconds(3);
+        Assert.That(await shorter.Service.GetAsync(1), Is.Null, "within both null times to live: a hit");
+        Assert.That(shorter.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
+        shortSource.Commit(1, "created");
+
+        clock.Offset = TimeSpan.FromSeconds(6);
+
+        Assert.That(await shorter.Service.GetAsync(1), Is.EqualTo("created"), "stored 6 s ago, past this process's null time to live of 5 s");
+        Assert.That(shorter.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Miss));
+        Assert.That(shortSource.Loads, Is.EqualTo(1));
+    }
+
     private static void Configure(CacheAsideOptions o, TimeProvider clock, TimeSpan failSafeWindow, string? prefix = null)
     {
         if (prefix is not null)
@@ -130,5 +168,25 @@ public sealed class MixedSettingsTests
         o.FailSafeWindow = failSafeWindow;
         o.RedisTimeout = TimeSpan.FromSeconds(1);
         o.EarlyRefreshBeta = 0;
+    }
+
+    /// <summary>Rows whose absence is cached for a minute.</summary>
+    public interface IRowsCachingNulls
+    {
+        [Cached("row:{id}", TtlSeconds = 60, NullTtlSeconds = 60)]
+        Task<string?> GetAsync(int id);
+    }
+
+    /// <summary>The same rows, their absence cached for five seconds.</summary>
+    public interface IRowsCachingNullsBriefly
+    {
+        [Cached("row:{id}", TtlSeconds = 60, NullTtlSeconds = 5)]
+        Task<string?> GetAsync(int id);
+    }
+
+    /// <summary>Reads <see cref="RowSource"/>'s rows for the interfaces above.</summary>
+    public sealed class NullableRows(RowSource rows) : IRowsCachingNulls, IRowsCachingNullsBriefly
+    {
+        public Task<string?> GetAsync(int id) => rows.GetAsync(id);
     }
 }

@@ -1,3 +1,4 @@
+using Autofac;
 using CacheAside.Interception;
 using CacheAside.Tests.Fakes;
 using CacheAside.Tests.Infrastructure;
@@ -43,6 +44,52 @@ public sealed class SoftTimeoutTests
         Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v2"));
         Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Hit));
         Assert.That(source.Loads, Is.EqualTo(2));
+    }
+
+    /// <summary>
+    /// A caller answered from its fallback at the soft timeout leaves its load behind; a load that then cannot hold the
+    /// lease — another process holds it past the lease wait, or Redis does not answer the lease step — could store
+    /// nothing, and nobody waits for it any more: it gives up rather than call the source for nobody.
+    /// </summary>
+    [Test]
+    public async Task ALoadEveryCallerLeftAtTheSoftTimeout_GivesUpWithoutCallingTheSource_WhenItCannotHoldTheLease(
+        [Values] ReadShape shape, [Values("held_elsewhere", "writes_paused")] string trouble)
+    {
+        using var server = RedisServer.Start();
+        using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.Endpoint + ",allowAdmin=true");
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        var clock = new ShiftedClock();
+        using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(source, server.Endpoint, o =>
+        {
+            o.TimeProvider = clock;
+            o.FailSafeWindow = TimeSpan.FromSeconds(60);
+            o.SourceSoftTimeout = TimeSpan.FromMilliseconds(50);
+            o.LeaseWaitTimeout = TimeSpan.FromMilliseconds(400);
+            o.RedisTimeout = TimeSpan.FromMilliseconds(400);
+            o.EarlyRefreshBeta = 0;
+        });
+        var engine = harness.Container.Resolve<Interception.Internal.Engine.CacheEngine>();
+        var key = harness.Key("row:1");
+        await harness.Service.Read(shape, 1);
+        clock.Offset = TimeSpan.FromSeconds(61);
+        if (trouble == "held_elsewhere")
+        {
+            await admin.GetDatabase().HashSetAsync(key + ":lease", "t", "00000000deadbeef");
+            await admin.GetDatabase().KeyExpireAsync(key + ":lease", TimeSpan.FromSeconds(30));
+        }
+        else
+        {
+            // Reads are answered, writes and scripts held: the caller's GET finds its fallback, its lease step times out.
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "5000", "WRITE");
+        }
+
+        Assert.That(await harness.Service.Read(shape, 1), Is.EqualTo("v1"));
+        Assert.That(harness.Observer.Last.Details.HasFlag(CacheEventDetails.SoftTimedOut), Is.True);
+        Assert.That(Eventually.True(() => engine.Waiting(key, shape == ReadShape.Sync) == 0), Is.True, "the load left behind ended");
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
+
+        Assert.That(source.Loads, Is.EqualTo(1), "the load held no lease, so it could not store, and its only caller had its answer: no source call");
     }
 
     [Test]

@@ -82,6 +82,37 @@ public sealed class LeaseFaultTests
         Assert.That(reply.IsOk, Is.False, "the retry could not be answered in what was left of the budget");
     }
 
+    /// <summary>
+    /// The deletes an invalidation falls back to when a full Redis refuses its script share the script's budget, counted
+    /// from the script's send. Redis is 500 ms away and the budget 750 ms: after the script's 500 ms, the deletes, which
+    /// would need 500 ms more, have the 250 ms left — not a second budget, which would make 1,000 ms.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task TheDeletesAfterARefusedScript_HaveWhatIsLeftOfItsBudget_NotASecond(bool sync)
+    {
+        var budget = TimeSpan.FromMilliseconds(750);
+        using var server = RedisServer.Start();
+        using var proxy = new DelayProxy(server.Port);
+        using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(new RowSource(), proxy.Endpoint, o => o.RedisTimeout = budget);
+        var store = harness.Container.Resolve<CacheEngine>().Store;
+        RedisKey[] keys = [harness.Key("row:1"), harness.Key("row:1") + ":lease"];
+        RedisValue[] arguments = ["00000000deadbeef", 1000];
+        Assert.That((await store.ScriptAsync(LeaseScripts.Renew, keys[1..], arguments, sync, TimeSpan.FromSeconds(5))).IsOk, Is.True);
+        proxy.Delay = TimeSpan.FromMilliseconds(250);
+
+        var watch = Stopwatch.StartNew();
+        var started = TimeProvider.System.GetTimestamp();
+        var script = await store.ScriptAsync(LeaseScripts.Renew, keys[1..], arguments, sync, budget);
+        var deleted = await store.DeletePerSlotAsync(keys, sync, budget, started);
+        watch.Stop();
+
+        TestContext.Out.WriteLine($"{script.Status}, then {deleted.Status} after {watch.Elapsed.TotalMilliseconds:0} ms");
+        Assert.That(script.IsOk, Is.True);
+        Assert.That(watch.Elapsed, Is.LessThan(budget + TimeSpan.FromMilliseconds(150)), "the script and the deletes share one budget");
+        Assert.That(deleted.IsOk, Is.False, "the deletes could not be answered in what was left of the budget");
+    }
+
     [Test]
     public async Task LeaseOfAHolderThatDied_ExpiresOnItsOwn_AndTheNextMissLoads()
     {

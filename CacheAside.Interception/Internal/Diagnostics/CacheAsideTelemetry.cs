@@ -166,7 +166,7 @@ internal sealed class CacheAsideTelemetry
         Log.LeaseEvent(Logger, method, leaseEvent);
     }
 
-    /// <summary>A background early refresh ended: <c>stored</c>, <c>busy</c>, <c>refused</c>, <c>not_stored</c> or <c>failed</c>.</summary>
+    /// <summary>A background early refresh ended: <c>stored</c>, <c>busy</c>, <c>no_lease</c>, <c>refused</c>, <c>not_stored</c> or <c>failed</c>.</summary>
     public void Refreshed(string method, string result)
     {
         CacheAsideMetrics.Count(CacheAsideMetrics.Refreshes, 1, new TagList { { CacheAsideDiagnostics.RefreshResultTag, result }, { CacheAsideDiagnostics.MethodTag, method } });

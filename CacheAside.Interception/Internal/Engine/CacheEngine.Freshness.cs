@@ -92,13 +92,15 @@ internal sealed partial class CacheEngine
     /// <summary>
     /// A load nobody waits for, with the steps of a miss's: under the lease, stored when it completes. Given up
     /// when another caller holds the lease, or when the key no longer holds the entry of the load
-    /// <paramref name="replaces"/> (another refresh or load stored since): the key is then loaded already.
+    /// <paramref name="replaces"/> (another refresh or load stored since): the key is then loaded already. Given up
+    /// too, before the source is called, when the lease step fails: a load that holds no lease can store nothing.
     /// </summary>
     private async Task RefreshAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall call, ulong replaces)
     {
         var miss = new Miss(1) { SawUnusableEntry = true, Refresh = true, Replaces = plan.Codec.Header(replaces) };
         var result = await RunFlightAsync(flight, plan, call, miss, sync: false, fallback: null).ConfigureAwait(false);
         var outcome = result.Busy ? "busy"
+            : result.Unleased ? "no_lease"
             : result.Error is not null ? ((result.Details & CacheEventDetails.TargetFailed) != 0 ? "failed" : "not_stored")
             : (result.Details & CacheEventDetails.StoreRefused) != 0 ? "refused"
             : (result.Details & (CacheEventDetails.NotStored | CacheEventDetails.StoreFailed)) != 0 ? "not_stored"

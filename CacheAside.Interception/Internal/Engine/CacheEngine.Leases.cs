@@ -63,6 +63,13 @@ internal sealed partial class CacheEngine
                 }
 
                 details |= RedisTrouble(acquired, "lease", plan.Spec.Display);
+                if (Unwatched(flight, miss))
+                {
+                    // A load that does not hold the lease could never store what it loaded, and nobody waits for it:
+                    // a source call for nothing, which a Redis in trouble would repeat for every hot key near expiry.
+                    return GaveUp<T>(details);
+                }
+
                 if (ShouldThrow(acquired))
                 {
                     return FlightResult<T>.Failed(ExceptionDispatchInfo.Capture(Unavailable(acquired, "lease", plan.Spec.Display)), CacheOutcome.Bypass, details);
@@ -125,6 +132,11 @@ internal sealed partial class CacheEngine
             if (left <= 0)
             {
                 Telemetry.LeaseEvent(plan.Spec.Display, "wait_timed_out");
+                if (Unwatched(flight, miss))
+                {
+                    return GaveUp<T>(details);
+                }
+
                 return await LoadUncachedAsync(flight, plan, load, CacheOutcome.Miss, details | CacheEventDetails.LeaseWaitTimedOut | CacheEventDetails.NotStored, sync).ConfigureAwait(false);
             }
 
@@ -201,6 +213,16 @@ internal sealed partial class CacheEngine
         Telemetry.LeaseEvent(plan.Spec.Display, "store_refused");
         return new FlightResult<T>(loaded, CacheOutcome.Miss, details | CacheEventDetails.StoreRefused, loadVersion) { Entry = entry };
     }
+
+    /// <summary>
+    /// Whether nobody waits for this load's value: a background refresh, or a load every caller of which was answered
+    /// from its fallback at the soft timeout (then closed, so a caller arriving now starts a load of its own).
+    /// </summary>
+    private static bool Unwatched<T>(Flight<T> flight, in Miss miss) => miss.Refresh || flight.TryCloseUnwatched();
+
+    /// <summary>What a load nobody waits for ends with when it cannot hold the lease: no value, no source call.</summary>
+    private static FlightResult<T> GaveUp<T>(CacheEventDetails details) =>
+        new(default!, CacheOutcome.Miss, details | CacheEventDetails.NotStored, 0) { Unleased = true };
 
     /// <summary>The store without leases (<see cref="CacheAsideOptions.UseLeases"/> off): load, then a plain <c>SET</c>.</summary>
     private async ValueTask<FlightResult<T>> PlainLoadAsync<T>(Flight<T> flight, ReadPlan<T> plan, ReadCall load, Miss miss, Fallback<T>? fallback, bool sync)

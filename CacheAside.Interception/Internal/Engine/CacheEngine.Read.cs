@@ -128,6 +128,7 @@ internal sealed partial class CacheEngine
                 var (done, early) = await flight.TryWaitAsync(sync, plan.Spec.Freshness.SoftTimeout, _time, cancellation).ConfigureAwait(false);
                 if (!done && TryServeFallback(plan, call, fallback, miss.Details | joined | CacheEventDetails.SoftTimedOut, "soft_timeout", out var stale))
                 {
+                    flight.Answered();
                     return stale;
                 }
 

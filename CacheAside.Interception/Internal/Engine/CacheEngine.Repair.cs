@@ -156,8 +156,10 @@ internal sealed partial class CacheEngine
         var reply = await Store.ScriptPerSlotAsync(LeaseScripts.Invalidate, redisKeys, 2, [_channelValue], sync, Options.RedisTimeout).ConfigureAwait(false);
         if (reply.Status == ReplyStatus.Refused && RedisErrors.IsOutOfMemory(reply.Error!))
         {
-            // A full Redis refuses scripts, but not DEL, which frees memory; waiters then learn by polling.
-            reply = await Store.DeletePerSlotAsync(redisKeys, sync, Options.RedisTimeout).ConfigureAwait(false);
+            // A full Redis refuses scripts, but not DEL, which frees memory; waiters then learn by polling. Within the one
+            // budget of the invalidation. (Redis 7 runs this script even when full, since it calls no command a full Redis
+            // refuses; a server that refuses scripts as such when full still has its keys deleted.)
+            reply = await Store.DeletePerSlotAsync(redisKeys, sync, Options.RedisTimeout, started).ConfigureAwait(false);
         }
         else if (!reply.IsOk && RedisErrors.IsSlotMoving(reply.Error!))
         {

@@ -144,6 +144,12 @@ internal sealed partial class CacheEngine
         /// <summary>Gets whether a background refresh gave up, another caller holding the lease: there is no value.</summary>
         public bool Busy { get; init; }
 
+        /// <summary>
+        /// Gets whether a load that nobody waits for (a background refresh, or a load every caller of which was answered
+        /// from its fallback) gave up, not holding the lease, before calling the source: there is no value.
+        /// </summary>
+        public bool Unleased { get; init; }
+
         /// <summary>Gets the entry the value was stored as or read from, if any: what callers that joined decode an instance of their own from.</summary>
         public byte[]? Entry { get; init; }
 
@@ -161,6 +167,7 @@ internal sealed partial class CacheEngine
         private readonly Lock _lock = new();
         private int _version;
         private int _waiting;
+        private int _answered;
         private bool _done;
         private bool _closed;
         private bool _abandoned;
@@ -225,6 +232,33 @@ internal sealed partial class CacheEngine
             lock (_lock)
             {
                 _waiting++;
+            }
+        }
+
+        /// <summary>A caller that stopped waiting at the soft timeout was answered from its fallback: it will not take the result.</summary>
+        public void Answered()
+        {
+            lock (_lock)
+            {
+                _answered++;
+            }
+        }
+
+        /// <summary>
+        /// Closes the flight when every caller that joined it has been answered otherwise (from a fallback, at the soft
+        /// timeout): its result would go to nobody. <see langword="false"/> while any caller still waits for it.
+        /// </summary>
+        public bool TryCloseUnwatched()
+        {
+            lock (_lock)
+            {
+                if (_waiting > _answered)
+                {
+                    return false;
+                }
+
+                _closed = true;
+                return true;
             }
         }
 

@@ -8,13 +8,22 @@ namespace CacheAside.Interception.Internal.Entries;
 /// its reader promises.
 /// </summary>
 /// <param name="LongestValueMs">The longest a loaded value is fresh here: the method's time to live with the most jitter.</param>
-/// <param name="LongestNullMs">The longest a <see langword="null"/> is fresh here: the method's time to live for one.</param>
+/// <param name="LongestNullMs">
+/// The longest a <see langword="null"/> is fresh here: the method's time to live for one; <see cref="NeverFresh"/> when
+/// the method does not cache nulls, whatever a process that does stored.
+/// </param>
 /// <param name="KeptWindowMs">
 /// The reader's fail-safe window, 0 without: how long after its own expiry a value fail-safe kept (after its
 /// source failed) may still be served here. A reader without fail-safe never serves one.
 /// </param>
 internal readonly record struct FreshnessRule(long LongestValueMs, long LongestNullMs, long KeptWindowMs)
 {
+    /// <summary>
+    /// The <see cref="LongestNullMs"/> of a reader that does not cache <see langword="null"/>: a stored one is never fresh
+    /// here, nor a fallback, its own expiry being long past. The reader's callers are promised the implementation's answer.
+    /// </summary>
+    public const long NeverFresh = long.MinValue / 4;
+
     /// <summary>The rule of a reader that takes an entry's header at its word: what a codec without a method's settings judges by.</summary>
     public static FreshnessRule ByHeader { get; } = new(long.MaxValue / 4, long.MaxValue / 4, long.MaxValue / 4);
 

@@ -41,7 +41,7 @@ internal sealed record MethodSpec(
     {
         var longestValue = RedisStore.Milliseconds(Ttl + TimeSpan.FromTicks((long)(Ttl.Ticks * jitter)));
         var window = Freshness.FailSafe ? RedisStore.Milliseconds(Freshness.FailSafeWindow) : 0;
-        return new(longestValue, NullTtl is { } nullTtl ? RedisStore.Milliseconds(nullTtl) : longestValue, window);
+        return new(longestValue, NullTtl is { } nullTtl ? RedisStore.Milliseconds(nullTtl) : Entries.FreshnessRule.NeverFresh, window);
     }
 
     /// <summary>Gets this spec for one registration: its default key, if it has one, scoped to it.</summary>

@@ -154,9 +154,10 @@ internal sealed partial class RedisStore : IDisposable
 
     /// <summary>
     /// <c>DEL</c> of <paramref name="keys"/>, one command per hash slot, all sent at once: the invalidation
-    /// that still works when Redis is out of memory and refuses scripts.
+    /// that still works when Redis is out of memory and refuses scripts. Within the budget that began at
+    /// <paramref name="started"/>, the refused script's send: the caller waits one budget for an invalidation, never two.
     /// </summary>
-    public async ValueTask<RedisReply> DeletePerSlotAsync(RedisKey[] keys, bool sync, TimeSpan budget)
+    public async ValueTask<RedisReply> DeletePerSlotAsync(RedisKey[] keys, bool sync, TimeSpan budget, long started)
     {
         var groups = GroupBySlot(keys, 1);
         var sent = new Sent<RedisResult>[groups.Count];
@@ -164,7 +165,7 @@ internal sealed partial class RedisStore : IDisposable
         {
             // ExecuteAsync, not KeyDeleteAsync, so the reply is a RedisResult that Complete knows: no
             // continuation (which would need the thread pool) between the reply and a synchronous waiter.
-            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i]);
+            sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i], started);
         }
 
         return await WorstAsync(sent, sync, budget).ConfigureAwait(false);
