@@ -126,6 +126,29 @@ public sealed class RegistrationScopeTests
     }
 
     [Test]
+    public void OneScannedOpenGenericClassRegisteredTwice_KeepsEachRegistrationsEntries_WhateverIsResolvedFirst()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        static void Register(ContainerBuilder builder)
+        {
+            var assembly = typeof(GenericRegion<>).Assembly;
+            builder.RegisterAssemblyOpenGenericTypes(assembly).Where(t => t == typeof(GenericRegion<>))
+                .WithParameter("name", "primary").As(_ => typeof(IPrimaryLookup<>)).EnableCacheAside();
+            builder.RegisterAssemblyOpenGenericTypes(assembly).Where(t => t == typeof(GenericRegion<>))
+                .WithParameter("name", "secondary").As(_ => typeof(ISecondaryLookup<>)).EnableCacheAside();
+        }
+
+        using var first = Build(prefix, Register);
+        using var second = Build(prefix, Register);
+
+        var primary = first.Resolve<IPrimaryLookup<int>>().Describe(7);
+        var secondary = second.Resolve<ISecondaryLookup<int>>().Describe(7);
+
+        Assert.That(primary, Is.EqualTo("primary 7"));
+        Assert.That(secondary, Is.EqualTo("secondary 7"), "a process that resolved the second registration first was answered with the first one's entry");
+    }
+
+    [Test]
     public void ImplementationsOfOneNameFromTwoAssemblies_InTwoContainers_EachGetTheirOwnEntries()
     {
         var prefix = $"test:{Guid.NewGuid():N}:";
