@@ -64,6 +64,19 @@ public sealed class ValueIdentityKeyTests
         Assert.That(keys.Item2, Does.EndWith("[rex,0]}"), "the base's fields first");
     }
 
+    [Test]
+    public void ArrayOfOneDimensionWithBounds_AndAVectorWhoseFirstElementSpellsTheBounds_GetDifferentKeys()
+    {
+        var vector = new Point[] { new(1, 1), new(5, 6) };
+        var bounded = Array.CreateInstance(typeof(Point), [1], [1]);
+        bounded.SetValue(new Point(5, 6), 1);
+
+        var keys = (Key(vector), Key(bounded));
+
+        Assert.That(keys.Item2, Is.Not.EqualTo(keys.Item1));
+        Assert.That(keys.Item2, Does.EndWith(":(CacheAside.Tests.Keys.ValueIdentityKeyTests+Point@CacheAside.Tests\\[*\\])[[1,1],[5,6]]}"));
+    }
+
     private static string Key(object? value) => KeyProbe.KeyOf(s_findAny, [value]);
 
     [Flags]
@@ -75,6 +88,8 @@ public sealed class ValueIdentityKeyTests
         ReadWrite = Read | Write,
         Execute = 16,
     }
+
+    public sealed record Point(int X, int Y);
 
     public record Animal(string Name);
 

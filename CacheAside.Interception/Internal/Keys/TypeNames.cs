@@ -84,7 +84,7 @@ internal static class TypeNames
 
         if (type.IsArray)
         {
-            return Display(type.GetElementType()!) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
+            return Display(type.GetElementType()!) + ArraySuffix(type);
         }
 
         var underlying = Nullable.GetUnderlyingType(type);
@@ -150,7 +150,7 @@ internal static class TypeNames
         if (type.HasElementType)
         {
             AppendCanonical(builder, type.GetElementType()!, parameterName, withAssembly);
-            builder.Append(type.IsArray ? "[" + new string(',', type.GetArrayRank() - 1) + "]" : type.IsByRef ? "&" : "*");
+            builder.Append(type.IsArray ? ArraySuffix(type) : type.IsByRef ? "&" : "*");
             return;
         }
 
@@ -177,6 +177,14 @@ internal static class TypeNames
             builder.Append('>');
         }
     }
+
+    /// <summary>
+    /// <c>[]</c> for a vector, <c>[*]</c> for an array of one dimension that may have a lower bound other than 0 (as the
+    /// runtime names it: <c>Int32[*]</c>; its value renders its bounds first, so a vector whose first element spells them
+    /// would otherwise meet it), <c>[,]</c> and so on for several dimensions.
+    /// </summary>
+    private static string ArraySuffix(Type type) =>
+        type.IsSZArray ? "[]" : type.GetArrayRank() == 1 ? "[*]" : "[" + new string(',', type.GetArrayRank() - 1) + "]";
 
     /// <summary>
     /// Namespace, outer types and name with its arity (<c>Pair`2</c>: Pair&lt;T&gt; and Pair&lt;T1,T2&gt; differ).
