@@ -3,6 +3,7 @@ using Autofac.Builder;
 using Autofac.Core;
 using Autofac.Core.Registration;
 using Autofac.Core.Resolving.Pipeline;
+using Autofac.Features.Scanning;
 using CacheAside.Interception.Internal;
 using CacheAside.Interception.Internal.Configuration;
 using CacheAside.Interception.Internal.Diagnostics;
@@ -188,6 +189,8 @@ public static class RegistrationExtensions
 
         var mark = new RegistrationMark();
         registration.WithMetadata(RegistrationMark.MetadataKey, mark);
+        var scanned = registration.ActivatorData is OpenGenericScanningActivatorData scanning ? MarkEachScanned(scanning) : null;
+
         // Checked when the container is built, not at the first resolve: the registration's own callback
         // runs while the container's registry is made, for single and open generic registrations alike.
         if (registration.RegistrationData.DeferredCallback is { } deferred)
@@ -195,8 +198,20 @@ public static class RegistrationExtensions
             var register = deferred.Callback;
             deferred.Callback = registry =>
             {
+                scanned?.Clear();
                 register(registry);
-                Registered(registry, registration.RegistrationData, registration.ActivatorData, mark);
+                if (scanned is null)
+                {
+                    Registered(registry, registration.RegistrationData, ImplementationOf(registration.ActivatorData), mark);
+                    return;
+                }
+
+                RequireCacheAside(registry, component: null);
+                // A type the scan maps to no service is not registered (Autofac skips it), so it takes no place either.
+                foreach (var (component, data, own) in scanned.Where(s => s.Data.Services.Any()))
+                {
+                    Registered(registry, data, component, own);
+                }
             };
         }
 
@@ -212,15 +227,40 @@ public static class RegistrationExtensions
         return registration;
     }
 
-    private static void Registered(IComponentRegistryBuilder registry, RegistrationData data, object? activator, RegistrationMark mark)
+    /// <summary>
+    /// Gives each open generic type that <paramref name="scanning"/> finds (<c>RegisterAssemblyOpenGenericTypes</c>) a mark
+    /// of its own: each becomes an open generic registration of its own, which copies the scanning registration's
+    /// metadata, and must take its own place in the order of registration, as <c>RegisterGeneric</c> would give it.
+    /// </summary>
+    /// <returns>The types found, in the order the scan registers them, with their registration data and marks.</returns>
+    private static List<(Type Component, RegistrationData Data, RegistrationMark Mark)> MarkEachScanned(OpenGenericScanningActivatorData scanning)
     {
-        var component = activator is ReflectionActivatorData reflection ? reflection.ImplementationType : null;
+        var found = new List<(Type, RegistrationData, RegistrationMark)>();
+        scanning.ConfigurationActions.Add((type, scanned) =>
+        {
+            var own = new RegistrationMark();
+            scanned.RegistrationData.Metadata[RegistrationMark.MetadataKey] = own;
+            found.Add((type, scanned.RegistrationData, own));
+        });
+        return found;
+    }
+
+    /// <summary>The implementation a registration names, or <see langword="null"/> when it names none (a delegate, a scan of many types).</summary>
+    private static Type? ImplementationOf(object? activator) =>
+        activator is ReflectionActivatorData reflection and not ScanningActivatorData and not OpenGenericScanningActivatorData ? reflection.ImplementationType : null;
+
+    private static void RequireCacheAside(IComponentRegistryBuilder registry, Type? component)
+    {
         if (!registry.Properties.ContainsKey(RegisteredPropertyKey))
         {
             throw new CacheAsideConfigurationException(
                 $"{(component is null ? "A registration" : TypeNames.Display(component))} is registered with EnableCacheAside(), but the container has no cache-aside services: call builder.RegisterCacheAside() on the same ContainerBuilder.");
         }
+    }
 
+    private static void Registered(IComponentRegistryBuilder registry, RegistrationData data, Type? component, RegistrationMark mark)
+    {
+        RequireCacheAside(registry, component);
         if (component is { IsGenericTypeDefinition: true })
         {
             // An open generic registration makes its closed registrations at resolve time; its open

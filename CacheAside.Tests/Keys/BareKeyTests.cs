@@ -70,7 +70,7 @@ public sealed class BareKeyTests
     [TestCase(nameof(IBareKeyProbe.Product), 42, ExpectedResult = "product:42")]
     [TestCase(nameof(IBareKeyProbe.Product), -7, ExpectedResult = "product:-7")]
     [TestCase(nameof(IBareKeyProbe.Sku), "A-100", ExpectedResult = "sku:A-100")]
-    [TestCase(nameof(IBareKeyProbe.Order), 9L, ExpectedResult = "CacheAside.Tests.Keys.IBareKeyProbe.Order(System.Int64):9")]
+    [TestCase(nameof(IBareKeyProbe.Order), 9L, ExpectedResult = "CacheAside.Tests.Keys.IBareKeyProbe@CacheAside.Tests.Order(System.Int64):9")]
     public string PlainValues_TakeTheBareRoute(string name, object argument)
     {
         var renderer = KeyProbe.Renderer(typeof(IBareKeyProbe).GetMethod(name)!);

@@ -12,7 +12,7 @@ public sealed class DefaultKeyScopeTests
     {
         var key = Build(scope: null);
 
-        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Find(System.Int32):7}"));
+        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Find(System.Int32):7}"));
     }
 
     [Test]
@@ -20,7 +20,7 @@ public sealed class DefaultKeyScopeTests
     {
         var key = Build("eu:primary");
 
-        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Find(System.Int32)\\@eu\\:primary:7}"));
+        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Find(System.Int32)\\@eu\\:primary:7}"));
     }
 
     [TestCase("primary", "secondary")]

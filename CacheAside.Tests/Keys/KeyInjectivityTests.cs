@@ -91,7 +91,7 @@ public sealed class KeyInjectivityTests
     {
         var key = KeyProbe.KeyOf(p => p.Find("a:b", null));
 
-        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Find(System.String,System.String):a\\:b:\\0}"));
+        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Find(System.String,System.String):a\\:b:\\0}"));
     }
 
     [Test]
@@ -102,8 +102,8 @@ public sealed class KeyInjectivityTests
         var byId = KeyProbe.KeyOf(Describe("id").MakeGenericMethod(typeof(int)), [5]);
 
         Assert.That(byValue, Is.Not.EqualTo(byId));
-        Assert.That(byValue, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Describe<System.Int32>(!!0):5}"));
-        Assert.That(byId, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Describe<System.Int32>(System.Int32):5}"));
+        Assert.That(byValue, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Describe<System.Int32>(!!0):5}"));
+        Assert.That(byId, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Describe<System.Int32>(System.Int32):5}"));
     }
 
     [Test]
@@ -142,7 +142,7 @@ public sealed class KeyInjectivityTests
         var second = KeyProbe.KeyOf(p => p.Find(longValue + "2"), maxKeyLength: 128);
 
         Assert.That(first, Has.Length.EqualTo(128));
-        Assert.That(first, Does.StartWith("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Find(System.String):xxx"));
+        Assert.That(first, Does.StartWith("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Find(System.String):xxx"));
         Assert.That(first, Does.Match(@"^[^{}]*\{[^{}]*\\#[0-9a-f]{32}\}$"));
         Assert.That(first, Is.Not.EqualTo(second));
     }

@@ -20,7 +20,7 @@ public sealed class TypeArgumentKeyTests
         var twins = KeyProbe.KeyOf(get.MakeGenericMethod(s_twin), ["7"]);
 
         Assert.That(twins, Is.Not.EqualTo(ours));
-        Assert.That(ours, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Get<CacheAside.Tests.Keys.NamespaceA.Widget@CacheAside.Tests>(System.String):7}"));
+        Assert.That(ours, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Get<CacheAside.Tests.Keys.NamespaceA.Widget@CacheAside.Tests>(System.String):7}"));
     }
 
     [Test]
@@ -59,7 +59,7 @@ public sealed class TypeArgumentKeyTests
 
         var key = KeyProbe.KeyOf(get.MakeGenericMethod(typeof(List<int>)), ["7"]);
 
-        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe.Get<System.Collections.Generic.List`1<System.Int32>>(System.String):7}"));
+        Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.Get<System.Collections.Generic.List`1<System.Int32>>(System.String):7}"));
     }
 
     /// <summary>A public sealed class of <paramref name="fullName"/>, with one field, in a new assembly of its own.</summary>

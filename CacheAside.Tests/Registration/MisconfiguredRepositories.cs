@@ -234,6 +234,11 @@ public interface IKeyedBy<TKey>
     string Get(TKey id);
 }
 
+public sealed class KeyedBy<TKey> : IKeyedBy<TKey>
+{
+    public string Get(TKey id) => $"{id}";
+}
+
 public interface IUnclosedPlaceholder
 {
     [Cached("product:{id")]

@@ -1,5 +1,6 @@
 using Autofac;
 using CacheAside.Interception;
+using CacheAside.Tests.Keys;
 using StackExchange.Redis;
 
 namespace CacheAside.Tests.Registration;
@@ -124,6 +125,44 @@ public sealed class RegistrationScopeTests
         Assert.That(secondary, Is.EqualTo("secondary 7"), "a process that resolved the second registration first was answered with the first one's entry");
     }
 
+    [Test]
+    public void OneScannedOpenGenericClassRegisteredTwice_KeepsEachRegistrationsEntries_WhateverIsResolvedFirst()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        static void Register(ContainerBuilder builder)
+        {
+            var assembly = typeof(GenericRegion<>).Assembly;
+            builder.RegisterAssemblyOpenGenericTypes(assembly).Where(t => t == typeof(GenericRegion<>))
+                .WithParameter("name", "primary").As(_ => typeof(IPrimaryLookup<>)).EnableCacheAside();
+            builder.RegisterAssemblyOpenGenericTypes(assembly).Where(t => t == typeof(GenericRegion<>))
+                .WithParameter("name", "secondary").As(_ => typeof(ISecondaryLookup<>)).EnableCacheAside();
+        }
+
+        using var first = Build(prefix, Register);
+        using var second = Build(prefix, Register);
+
+        var primary = first.Resolve<IPrimaryLookup<int>>().Describe(7);
+        var secondary = second.Resolve<ISecondaryLookup<int>>().Describe(7);
+
+        Assert.That(primary, Is.EqualTo("primary 7"));
+        Assert.That(secondary, Is.EqualTo("secondary 7"), "a process that resolved the second registration first was answered with the first one's entry");
+    }
+
+    [Test]
+    public void ImplementationsOfOneNameFromTwoAssemblies_InTwoContainers_EachGetTheirOwnEntries()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        var twin = TwinAssemblies.Derived(typeof(Archive).FullName!, "ArchiveTwins", typeof(NamedRegion), "twin archive");
+        using var ours = Build(prefix, builder => builder.RegisterType<Archive>().As<IRegionLookup>().EnableCacheAside());
+        using var twins = Build(prefix, builder => builder.RegisterType(twin).As<IRegionLookup>().EnableCacheAside());
+
+        var first = ours.Resolve<IRegionLookup>().Describe(3);
+        var second = twins.Resolve<IRegionLookup>().Describe(3);
+
+        Assert.That(first, Is.EqualTo("archive 3"));
+        Assert.That(second, Is.EqualTo("twin archive 3"), "an implementation of the same name from another assembly was answered with this one's entry");
+    }
+
     private static IContainer Build(string prefix, Action<ContainerBuilder> register)
     {
         var builder = new ContainerBuilder();
@@ -160,6 +199,12 @@ public sealed class Region(string name) : IRegionLookup
 public sealed class Archive : IRegionLookup
 {
     public string Describe(int id) => $"archive {id}";
+}
+
+/// <summary>A base for implementations made at run time, in assemblies of their own.</summary>
+public abstract class NamedRegion(string name) : IRegionLookup
+{
+    public string Describe(int id) => $"{name} {id}";
 }
 
 public interface IGenericLookup<T>

@@ -111,6 +111,34 @@ public sealed class ValidationTests
     }
 
     [Test]
+    public void CacheAttributeMistakeOnAnInterfaceOfAScannedOpenGeneric_IsReported()
+    {
+        var problems = BuildExpectingProblems(b => b.RegisterAssemblyOpenGenericTypes(typeof(KeyedBy<>).Assembly)
+            .Where(t => t == typeof(KeyedBy<>))
+            .AsImplementedInterfaces()
+            .EnableCacheAside());
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "IKeyedBy<TKey>.Get(TKey): [Cached] key template \"get:{id}\" does not name the type parameter TKey of IKeyedBy<TKey>, so calls through IKeyedBy<TKey> with different TKey would share a key: add {TKey} to the template.",
+        }));
+    }
+
+    [Test]
+    public void CacheAttributeOnAScannedOpenGenericClass_IsReported()
+    {
+        var problems = BuildExpectingProblems(b => b.RegisterAssemblyOpenGenericTypes(typeof(AttributedOnTheGenericClass<>).Assembly)
+            .Where(t => t == typeof(AttributedOnTheGenericClass<>))
+            .AsImplementedInterfaces()
+            .EnableCacheAside());
+
+        Assert.That(problems, Is.EqualTo(new[]
+        {
+            "AttributedOnTheGenericClass<T>.Get(int): [Cached] is on the class, but the proxy reads cache attributes from the interface methods it implements, so it would be ignored: move it to IAttributedOnTheGenericClass<T>.Get(int).",
+        }));
+    }
+
+    [Test]
     public void GeneratedProxyInstance_WhoseMethodsCarryTheInterfacesAttributes_Builds()
     {
         var builder = new ContainerBuilder();

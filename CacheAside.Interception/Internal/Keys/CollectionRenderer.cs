@@ -9,7 +9,10 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <c>[[element,…],field,…]</c>, so a list that also carries a page number keeps the page in its key, and a group
 /// its key. A collection whose enumeration shows only part of what it holds is read through its contents instead
 /// (a <see cref="System.Collections.Specialized.NameValueCollection"/> enumerates only its names).
-/// Equal sets or dictionaries enumerated in another order get another key: a lost hit, never a wrong answer.
+/// A set or a dictionary (<see cref="ValueRenderers.IsUnordered"/>) writes its elements in the ordinal order of their
+/// texts, not in the order it enumerates them, which depends on the order it was filled in and on hash codes (a string's
+/// differs from process to process): equal sets share a key in every process, so an invalidation in one process
+/// deletes what a read in another stored.
 /// </summary>
 /// <typeparam name="TElement">The element type the collection enumerates (<see langword="object"/> when it has none or several).</typeparam>
 internal sealed class CollectionRenderer<TElement> : ValueRenderer
@@ -17,12 +20,14 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
     private readonly KeySlot _element = new(typeof(TElement));
     private readonly Func<object, IEnumerable<TElement>>? _contents;
     private readonly (System.Reflection.MemberInfo Member, string Name, KeySlot Slot)[] _beside;
+    private readonly bool _unordered;
     private Action<object, KeyWriter>? _writeBeside;
 
     public CollectionRenderer(Type type)
         : base(type)
     {
         _beside = StateFields.BesideElements(type);
+        _unordered = ValueRenderers.IsUnordered(type);
     }
 
     /// <param name="type">The collection type.</param>
@@ -51,13 +56,14 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         }
 
         var first = true;
+        var starts = _unordered ? new List<int>() : null;
         var elements = _contents is null ? value : _contents(value);
         if (elements is List<TElement> list)
         {
             // The common case, enumerated without boxing its enumerator.
             foreach (var element in list)
             {
-                Separate(writer, ref first);
+                Separate(writer, ref first, starts);
                 writer.Write(element, _element);
             }
         }
@@ -65,7 +71,7 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         {
             foreach (var element in typed)
             {
-                Separate(writer, ref first);
+                Separate(writer, ref first, starts);
                 writer.Write(element, _element);
             }
         }
@@ -73,9 +79,14 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         {
             foreach (var element in (IEnumerable)elements)
             {
-                Separate(writer, ref first);
+                Separate(writer, ref first, starts);
                 _element.Write(writer, element);
             }
+        }
+
+        if (starts is { Count: > 1 })
+        {
+            InOrdinalOrder(writer.Builder, starts);
         }
 
         if (_beside.Length > 0)
@@ -88,7 +99,7 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         writer.Close();
     }
 
-    private static void Separate(KeyWriter writer, ref bool first)
+    private static void Separate(KeyWriter writer, ref bool first, List<int>? starts)
     {
         if (!first)
         {
@@ -97,5 +108,25 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         }
 
         first = false;
+        starts?.Add(writer.Builder.Length);
+    }
+
+    /// <summary>
+    /// Rewrites the elements written from <paramref name="starts"/> on in the ordinal order of their texts. Each is a
+    /// whole value whose own commas are escaped or inside its brackets, and a back reference counts levels, not places,
+    /// so the elements read back as the same ones in any order.
+    /// </summary>
+    private static void InOrdinalOrder(System.Text.StringBuilder builder, List<int> starts)
+    {
+        var texts = new string[starts.Count];
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var end = i + 1 < starts.Count ? starts[i + 1] - 1 : builder.Length;
+            texts[i] = builder.ToString(starts[i], end - starts[i]);
+        }
+
+        Array.Sort(texts, StringComparer.Ordinal);
+        builder.Length = starts[0];
+        builder.AppendJoin(KeyText.ItemSeparator, texts);
     }
 }

@@ -5,9 +5,12 @@ namespace CacheAside.Interception.Internal.Keys;
 
 /// <summary>
 /// The key of a cached method without a template:
-/// <c>Namespace.IRepository.Method&lt;GenericArguments&gt;(ParameterTypes)[\@scope]:value:value</c>.
+/// <c>Namespace.IRepository@Assembly.Method&lt;GenericArguments&gt;(ParameterTypes)[\@scope]:value:value</c>.
 /// The signature makes overloads and generic instantiations differ, even where a closing makes two methods' parameter
-/// types alike (see <see cref="SignatureTypes"/>). The scope, when there is one, makes two
+/// types alike (see <see cref="SignatureTypes"/>). Every type in it is named as <see cref="TypeNames.Qualified"/> names it,
+/// with the assembly of each type that does not ship with .NET: interfaces, parameter types and implementations of one
+/// name in two assemblies, which one Redis can serve, never share a key. The assembly's name may hold dots, the method's
+/// name cannot (C# and Visual Basic cannot declare one that does), so the name after the interface's last dot is the method's. The scope, when there is one, makes two
 /// registrations of one interface differ; each value follows a ':' and never contains a raw one, so the values
 /// read back one by one and different calls never share a key. <see cref="CancellationToken"/> parameters and
 /// parameters marked <see cref="CacheKeyIgnoreAttribute"/> are left out of the values (not of the signature).
@@ -29,7 +32,7 @@ internal sealed class DefaultKey : KeyRenderer
     public DefaultKey(Type service, MethodInfo method, string? scope = null)
     {
         var signature = new StringBuilder();
-        signature.Append(TypeNames.Signature(service)).Append('.').Append(method.Name);
+        signature.Append(TypeNames.Qualified(service)).Append('.').Append(method.Name);
         if (method.IsGenericMethod)
         {
             signature.Append('<').AppendJoin(",", method.GetGenericArguments().Select(TypeNames.Qualified)).Append('>');
@@ -122,7 +125,7 @@ internal sealed class DefaultKey : KeyRenderer
     }
 
     private static string[] DeclaredTypes(MethodInfo method) =>
-        (method.IsGenericMethod ? method.GetGenericMethodDefinition() : method).GetParameters().Select(p => TypeNames.Signature(p.ParameterType)).ToArray();
+        (method.IsGenericMethod ? method.GetGenericMethodDefinition() : method).GetParameters().Select(p => TypeNames.Qualified(p.ParameterType)).ToArray();
 
     private static int Arity(MethodInfo method) => method.IsGenericMethod ? method.GetGenericArguments().Length : 0;
 

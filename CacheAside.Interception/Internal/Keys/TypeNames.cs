@@ -10,7 +10,6 @@ internal static class TypeNames
 {
     private static readonly ConcurrentDictionary<Type, string> s_canonical = new();
     private static readonly ConcurrentDictionary<Type, string> s_qualified = new();
-    private static readonly ConcurrentDictionary<Type, string> s_signature = new();
 
     private static readonly Dictionary<Type, string> s_keywords = new()
     {
@@ -40,35 +39,22 @@ internal static class TypeNames
     public static string Canonical(Type type) => s_canonical.GetOrAdd(type, static t =>
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, t, null, withAssembly: false, argumentsWithAssembly: false);
+        AppendCanonical(builder, t, null, withAssembly: false);
         return builder.ToString();
     });
 
     /// <summary>
     /// The canonical name with the assembly of each type that does not ship with .NET after its name
-    /// (<c>System.Collections.Generic.List`1&lt;Contracts.Money@Contracts&gt;</c>): what a value's type tag and a
-    /// <see cref="Type"/> value render, so that <c>Contracts.Money</c> of two assemblies never meet behind an
-    /// <see langword="object"/>. Framework types are named bare: no other assembly carries their public key, and
-    /// their assemblies move between .NET versions.
+    /// (<c>Shop.IRepository`1@Shop&lt;Contracts.Money@Contracts&gt;</c>), the type itself and its type arguments at any
+    /// depth: what every key names a type by — the interface, the declared parameter types and the implementation of a
+    /// default key, a value's type tag, a <see cref="Type"/> value, a template's <c>{T}</c> — so that <c>Contracts.Money</c>
+    /// of two assemblies never share a key. Framework types are named bare (<c>System.Int32</c>): no other assembly
+    /// carries their public key, and their assemblies move between .NET versions.
     /// </summary>
     public static string Qualified(Type type) => s_qualified.GetOrAdd(type, static t =>
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, t, null, withAssembly: true, argumentsWithAssembly: true);
-        return builder.ToString();
-    });
-
-    /// <summary>
-    /// The name a key gives a type it is built around — an interface, a declared parameter type, an implementation:
-    /// the type's own name as <see cref="Canonical(Type)"/> writes it, and each of its type arguments, at any depth, as
-    /// <see cref="Qualified"/> does (<c>Shop.IRepository`1&lt;Contracts.Money@Contracts&gt;</c>). A closing is chosen
-    /// by whoever uses the type, from any assembly, so its arguments are named as a <see cref="Type"/> value is;
-    /// a type without arguments keeps its bare name.
-    /// </summary>
-    public static string Signature(Type type) => s_signature.GetOrAdd(type, static t =>
-    {
-        var builder = new StringBuilder();
-        AppendCanonical(builder, t, null, withAssembly: false, argumentsWithAssembly: true);
+        AppendCanonical(builder, t, null, withAssembly: true);
         return builder.ToString();
     });
 
@@ -79,7 +65,7 @@ internal static class TypeNames
     public static string QualifiedWith(Type type, Func<Type, string?> parameterName)
     {
         var builder = new StringBuilder();
-        AppendCanonical(builder, type, parameterName, withAssembly: true, argumentsWithAssembly: true);
+        AppendCanonical(builder, type, parameterName, withAssembly: true);
         return builder.ToString();
     }
 
@@ -98,7 +84,7 @@ internal static class TypeNames
 
         if (type.IsArray)
         {
-            return Display(type.GetElementType()!) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
+            return Display(type.GetElementType()!) + ArraySuffix(type);
         }
 
         var underlying = Nullable.GetUnderlyingType(type);
@@ -143,7 +129,7 @@ internal static class TypeNames
         return modifier + Display(parameter.ParameterType);
     }
 
-    private static void AppendCanonical(StringBuilder builder, Type type, Func<Type, string?>? parameterName, bool withAssembly, bool argumentsWithAssembly)
+    private static void AppendCanonical(StringBuilder builder, Type type, Func<Type, string?>? parameterName, bool withAssembly)
     {
         if (type.IsGenericParameter)
         {
@@ -163,8 +149,8 @@ internal static class TypeNames
 
         if (type.HasElementType)
         {
-            AppendCanonical(builder, type.GetElementType()!, parameterName, withAssembly, argumentsWithAssembly);
-            builder.Append(type.IsArray ? "[" + new string(',', type.GetArrayRank() - 1) + "]" : type.IsByRef ? "&" : "*");
+            AppendCanonical(builder, type.GetElementType()!, parameterName, withAssembly);
+            builder.Append(type.IsArray ? ArraySuffix(type) : type.IsByRef ? "&" : "*");
             return;
         }
 
@@ -185,12 +171,20 @@ internal static class TypeNames
                     builder.Append(',');
                 }
 
-                AppendCanonical(builder, arguments[i], parameterName, argumentsWithAssembly, argumentsWithAssembly);
+                AppendCanonical(builder, arguments[i], parameterName, withAssembly);
             }
 
             builder.Append('>');
         }
     }
+
+    /// <summary>
+    /// <c>[]</c> for a vector, <c>[*]</c> for an array of one dimension that may have a lower bound other than 0 (as the
+    /// runtime names it: <c>Int32[*]</c>; its value renders its bounds first, so a vector whose first element spells them
+    /// would otherwise meet it), <c>[,]</c> and so on for several dimensions.
+    /// </summary>
+    private static string ArraySuffix(Type type) =>
+        type.IsSZArray ? "[]" : type.GetArrayRank() == 1 ? "[*]" : "[" + new string(',', type.GetArrayRank() - 1) + "]";
 
     /// <summary>
     /// Namespace, outer types and name with its arity (<c>Pair`2</c>: Pair&lt;T&gt; and Pair&lt;T1,T2&gt; differ).

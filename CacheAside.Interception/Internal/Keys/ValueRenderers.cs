@@ -226,6 +226,17 @@ internal static class ValueRenderers
     internal static bool IsCollection(Type type) => s_collections.GetOrAdd(type, static t =>
         typeof(ICollection).IsAssignableFrom(t) || Implements(t, typeof(ICollection<>)) || Implements(t, typeof(IReadOnlyCollection<>)));
 
+    /// <summary>
+    /// A set or a dictionary that is no list: what its enumeration shows first is no part of its value (it follows the
+    /// order of filling, hash codes, or a comparer that may depend on the culture). A type that is also a list
+    /// (<c>OrderedDictionary&lt;TKey, TValue&gt;</c>, an immutable sorted set) keeps its order, which it promises.
+    /// </summary>
+    internal static bool IsUnordered(Type type) =>
+        (Implements(type, typeof(ISet<>)) || Implements(type, typeof(IReadOnlySet<>))
+            || Implements(type, typeof(IDictionary<,>)) || Implements(type, typeof(IReadOnlyDictionary<,>)) || typeof(IDictionary).IsAssignableFrom(type))
+        && !typeof(IList).IsAssignableFrom(type) && !Implements(type, typeof(IList<>)) && !Implements(type, typeof(IReadOnlyList<>))
+        && !typeof(IOrderedDictionary).IsAssignableFrom(type);
+
     private static Type ElementType(Type type)
     {
         var sequences = type.GetInterfaces().Append(type)

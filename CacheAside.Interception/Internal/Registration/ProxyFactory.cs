@@ -78,7 +78,8 @@ internal sealed class ProxyFactory
     }
 
     /// <summary>
-    /// The scope of a registration's default keys: its implementation, its service keys and, when several
+    /// The scope of a registration's default keys: its implementation (named with its assembly, as every type of a key
+    /// is: <see cref="TypeNames.Qualified"/>), its service keys and, when several
     /// registrations share those, its ordinal among them in the order they were registered — so two registrations of
     /// one interface never share default-keyed entries, while every process built from the same registrations
     /// gives each the same keys, whatever it resolves first.
@@ -119,7 +120,7 @@ internal sealed class ProxyFactory
     private static string ScopeOf(Type implementation, IEnumerable<object> serviceKeys)
     {
         var scope = new StringBuilder();
-        AppendScopePart(scope, TypeNames.Signature(implementation));
+        AppendScopePart(scope, TypeNames.Qualified(implementation));
         foreach (var key in serviceKeys.Select(ServiceKey).Order(StringComparer.Ordinal))
         {
             scope.Append(ScopePartSeparator).Append(key);
