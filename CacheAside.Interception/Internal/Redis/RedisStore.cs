@@ -234,7 +234,7 @@ internal sealed partial class RedisStore : IDisposable
             reply = await Complete(SendScript(script, keys, values, byText: true, started), sync, budget).ConfigureAwait(false);
         }
 
-        if (byText && (reply.IsOk || (reply.Status == ReplyStatus.Refused && !RedisErrors.IsSlotMoving(reply.Error!))))
+        if (byText && (reply.IsOk || (reply.Status == ReplyStatus.Refused && !RedisErrors.IsSlotMoving(reply.Error!) && !RedisErrors.IsSlotNotServed(reply.Error!))))
         {
             _scriptsRun.TryAdd(script, true);
         }
