@@ -252,8 +252,9 @@ public sealed class CacheAsideOptions
     public bool RecordKeysInTraces { get; set; }
 
     /// <summary>
-    /// Gets or sets the clock used for elapsed times, the <see cref="RedisTimeout"/> of async commands and
-    /// the circuit breaker's windows; tests can pass a fake clock.
+    /// Gets or sets the clock used for elapsed times, the <see cref="RedisTimeout"/> of every command (sync and
+    /// async callers alike), the waits for another caller's load, the soft timeout and the circuit breaker's windows;
+    /// tests can pass a fake clock.
     /// </summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -58,6 +58,10 @@ public sealed class CachedCatalog : IDisposable
             {
                 options.KeyPrefix = prefix;
                 options.DefaultTtl = ttl;
+                if (environment.RedisTimeout is { } budget)
+                {
+                    options.RedisTimeout = budget;
+                }
             });
             builder.Register(_ => new SqliteProductRepository(database, environment.SourceLatency))
                 .As<IProductRepository>()

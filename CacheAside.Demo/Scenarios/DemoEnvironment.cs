@@ -27,6 +27,10 @@ public sealed class DemoEnvironment
     /// <summary>Gets the round-trip time the repository adds to every database call.</summary>
     public TimeSpan SourceLatency { get; }
 
+    /// <summary>Gets or sets how long each Redis command may take before the call goes on without the cache.</summary>
+    /// <value>The default, <see langword="null"/>, keeps CacheAside's own default (<c>CacheAsideOptions.RedisTimeout</c>).</value>
+    public TimeSpan? RedisTimeout { get; init; }
+
     /// <summary>Gets a short id that makes this run's keys its own.</summary>
     public string RunId { get; }
 

@@ -158,6 +158,77 @@ public sealed class ClusterFailoverTests
     }
 
     [Test]
+    public async Task ShardLost_WithoutFullCoverage_ItsSlotsBypass_WithoutOpeningTheBreaker_AndTheOtherSlotsStayCached()
+    {
+        using var cluster = RedisCluster.Start();
+        using var admin = await ConnectionMultiplexer.ConnectAsync(cluster.Endpoints + ",allowAdmin=true");
+        foreach (var endpoint in admin.GetEndPoints())
+        {
+            await admin.GetServer(endpoint).ConfigSetAsync("cluster-require-full-coverage", "no");
+        }
+
+        var store = new ProductStore();
+
+        // Timing is not what this tests: with a budget a busy machine never runs out of, every failure is the refusal.
+        using var harness = CacheAsideHarness<IProductRepository>.CreateConnecting(store, cluster.Endpoints, o => o.RedisTimeout = TimeSpan.FromSeconds(1));
+        var engine = harness.Container.Resolve<CacheEngine>();
+        const int Ids = 200;
+        for (var id = 1; id <= Ids; id++)
+        {
+            store.SetRow(new Product(id, $"product {id}", id));
+            await harness.Service.GetByIdAsync(id);
+        }
+
+        var victim = cluster.PrimaryFor(admin, harness.Key("product:1"));
+        var lost = Enumerable.Range(1, Ids).Where(id => cluster.PrimaryFor(admin, harness.Key($"product:{id}")) == victim).ToArray();
+        var kept = Enumerable.Range(1, Ids).Except(lost).ToArray();
+        cluster.LoseShard(victim);
+
+        // Until StackExchange.Redis learns the new slot map, the lost slots' commands go to the dead node and fail to
+        // connect (failures, which may open the breaker); once it has, the survivors refuse them, and the breaker closes.
+        Assert.That(Eventually.True(() => SlotNotServed(engine.Store.Connection, harness.Key("product:1")), TimeSpan.FromSeconds(30)), Is.True, "the lost slots are refused as not served");
+        Assert.That(Eventually.True(() => harness.Service.GetById(kept[0]) is not null && !engine.Store.Breaker.IsOpen, TimeSpan.FromSeconds(30)), Is.True);
+        long keptCalls = 0, keptHits = 0, lostCalls = 0, lostBypasses = 0, circuitOpen = 0, wrong = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+
+        // Half the reads on the lost slots: were their refusals Redis failures, the failure ratio would open the breaker.
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(caller => Task.Run(async () =>
+        {
+            var ids = caller % 2 == 0 ? lost : kept;
+            var next = caller * 7;
+            while (!stop.IsCancellationRequested)
+            {
+                var id = ids[next++ % ids.Length];
+                var seen = RecordingObserver.Watch();
+                if (await harness.Service.GetByIdAsync(id) != store.Row(id))
+                {
+                    Interlocked.Increment(ref wrong);
+                }
+
+                var observed = seen.Value!.Value;
+                Interlocked.Add(ref circuitOpen, observed.Details.HasFlag(CacheEventDetails.CircuitOpen) ? 1 : 0);
+                if (ids == lost)
+                {
+                    Interlocked.Increment(ref lostCalls);
+                    Interlocked.Add(ref lostBypasses, observed.Outcome == CacheOutcome.Bypass ? 1 : 0);
+                }
+                else
+                {
+                    Interlocked.Increment(ref keptCalls);
+                    Interlocked.Add(ref keptHits, observed.Outcome == CacheOutcome.Hit ? 1 : 0);
+                }
+            }
+        })));
+
+        TestContext.Out.WriteLine($"{lost.Length} of {Ids} ids on the lost shard: {lostBypasses} bypasses in {lostCalls} calls; the others: {keptHits} hits in {keptCalls} calls; {circuitOpen} calls skipped by the open breaker");
+        Assert.That(wrong, Is.Zero, "every caller got its row");
+        Assert.That(lostBypasses, Is.EqualTo(lostCalls), "a slot no node serves bypasses the cache");
+        Assert.That(circuitOpen, Is.Zero, "refusals of slots no node serves never opened the circuit breaker");
+        Assert.That(engine.Store.Breaker.IsOpen, Is.False);
+        Assert.That(keptHits, Is.GreaterThanOrEqualTo(keptCalls * 9 / 10), "the other slots stayed cached");
+    }
+
+    [Test]
     public async Task InvalidationOfEntriesWhoseSlotsAreMigrating_DeletesThem_AndTheNextReadIsAMiss()
     {
         using var cluster = RedisCluster.Start();
@@ -195,6 +266,24 @@ public sealed class ClusterFailoverTests
     private static IServer Node(ConnectionMultiplexer admin, RedisServer server) => admin.GetServer(server.Endpoint);
 
     private static string Ms(TimeSpan span) => $"{span.TotalMilliseconds:0} ms";
+
+    /// <summary>Whether a node refuses <paramref name="key"/>'s slot as served by no node, through <paramref name="connection"/>'s view of the cluster.</summary>
+    private static bool SlotNotServed(IConnectionMultiplexer connection, RedisKey key)
+    {
+        try
+        {
+            connection.GetDatabase().Execute("GET", key);
+            return false;
+        }
+        catch (RedisServerException refused) when (refused.Message.StartsWith("CLUSTERDOWN Hash slot not served", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        catch (Exception other) when (other is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
 
     public interface IVersioned
     {

@@ -31,9 +31,12 @@ public sealed class TenCallsScenarioTests
 
         var miss = result.Calls[0].ElapsedMs;
         Assert.That(miss, Is.GreaterThanOrEqualTo(95), "the miss pays the source's latency");
+        Assert.That(result.Calls.Skip(1).Select(c => c.Outcome), Is.All.EqualTo(CallOutcome.Hit), "no later call went to the source");
         var hits = result.Calls.Skip(1).Select(c => c.ElapsedMs).Order().ToList();
         Assert.That(hits[hits.Count / 2], Is.LessThan(miss / 10), "a hit is far faster than the source");
-        Assert.That(hits[^1], Is.LessThan(miss / 2), "even the slowest hit (a GC pause, say) never costs the source's latency");
+
+        // An order of magnitude, not a figure: on a busy machine one hit can wait tens of milliseconds for a core.
+        Assert.That(hits[^1], Is.LessThan(miss), "even the slowest hit (a GC pause, say) never costs the source's latency");
         Assert.That(result.Summary.TotalMs, Is.EqualTo(result.Calls.Sum(c => c.ElapsedMs)).Within(1e-9));
     }
 }

@@ -39,7 +39,11 @@ public sealed class ZipfScenarioTests
         var seen = new HashSet<string>();
         var expected = result.Calls.Select(c => seen.Add(c.Key) ? CallOutcome.Miss : CallOutcome.Hit).ToList();
         Assert.That(result.Calls.Select(c => c.Outcome), Is.EqualTo(expected));
-        Assert.That(result.Summary.AvgHitMs, Is.LessThan(result.Summary.AvgMissMs!.Value / 10), "a hit is far faster than the 20 ms source");
+        // An order of magnitude, read from the typical hit: on a busy machine a few hits wait tens of milliseconds for a
+        // core, which moves the average by more than the whole of a typical hit.
+        var hits = result.Calls.Where(c => c.Outcome == CallOutcome.Hit).Select(c => c.ElapsedMs).Order().ToList();
+        Assert.That(hits[hits.Count / 2], Is.LessThan(result.Summary.AvgMissMs!.Value / 10), "a hit is far faster than the 20 ms source");
+        Assert.That(result.Summary.AvgHitMs, Is.LessThan(result.Summary.AvgMissMs), "on average too");
         Assert.That(result.Summary.AvgMissMs, Is.GreaterThanOrEqualTo(19));
         Assert.That(result.Summary.P95Ms, Is.GreaterThanOrEqualTo(19), "more than 5% of the reads are misses, so p95 is a miss");
     }

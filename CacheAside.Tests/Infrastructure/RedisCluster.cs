@@ -105,6 +105,31 @@ public sealed class RedisCluster : IDisposable
         return move;
     }
 
+    /// <summary>
+    /// Loses the shard of <paramref name="primary"/> for good: kills it and its replica, then makes every surviving node
+    /// forget both (<c>CLUSTER FORGET</c>, as an operator drops nodes that will not come back), so that their slots are
+    /// served by no node. With <c>cluster-require-full-coverage no</c> the other slots go on being served, and a command
+    /// for one of the lost slots is refused with <c>CLUSTERDOWN Hash slot not served</c>.
+    /// </summary>
+    public void LoseShard(RedisServer primary)
+    {
+        var replicaPort = Info(primary, "INFO", "replication").Split('\n')
+            .Where(line => line.StartsWith("slave0:", StringComparison.Ordinal))
+            .Select(line => line.Split(',').Single(part => part.StartsWith("port=", StringComparison.Ordinal))["port=".Length..].Trim())
+            .Single();
+        var replica = Servers.Single(s => s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) == replicaPort);
+        var lost = new[] { NodeId(primary), NodeId(replica) };
+        replica.Kill();
+        primary.Kill();
+        foreach (var survivor in Servers.Where(s => s.IsRunning))
+        {
+            foreach (var id in lost)
+            {
+                RedisCli(["-p", survivor.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "CLUSTER", "FORGET", id], TimeSpan.FromSeconds(5));
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var server in Servers)

@@ -27,6 +27,8 @@ internal sealed partial class CacheEngine
                 Telemetry.LeaseEvent(method, "slot_moving");
                 return CacheEventDetails.SlotMoving;
             default:
+                // A slot no node serves (a lost shard) lands here too: its keys are out of reach, which is counted and
+                // logged as a failure, though the breaker was not told (see RedisErrors.Classify).
                 Telemetry.RedisFailed(command, method, reply.Error!);
                 return CacheEventDetails.None;
         }

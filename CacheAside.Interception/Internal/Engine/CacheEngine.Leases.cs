@@ -334,8 +334,9 @@ internal sealed partial class CacheEngine
         {
             if (sync)
             {
-                // Completed by the notification's handler or not at all: a starved pool only makes this poll.
-                news.Task.Wait(timeout);
+                // Completed by the notification's handler or not at all: a starved pool only makes this poll. The poll
+                // runs on the configured clock, as an asynchronous waiter's does, and never needs the pool for its end.
+                ClockedWait.Block(news.Task, _time, _time.GetTimestamp(), timeout);
             }
             else
             {

@@ -17,10 +17,11 @@ internal static class RedisErrors
     /// Sorts an error into what it says about Redis. Server replies about the command or its data
     /// (<c>OOM</c>, <c>WRONGTYPE</c>, a script error) mean Redis is up: <see cref="ReplyStatus.Refused"/>.
     /// Replies that mean the node cannot serve right now (loading, a replica that is read-only during a
-    /// failover, a cluster that is down) count as <see cref="ReplyStatus.Failed"/>, like timeouts and
+    /// failover, a cluster that is down as a whole) count as <see cref="ReplyStatus.Failed"/>, like timeouts and
     /// broken connections. Replies about where a slot is (<c>TRYAGAIN</c> while it moves between cluster nodes,
-    /// a <c>MOVED</c> or <c>ASK</c> left unfollowed) say nothing about Redis's health: a resharding is no outage,
-    /// so they are <see cref="ReplyStatus.Refused"/> and never open the circuit breaker.
+    /// a <c>MOVED</c> or <c>ASK</c> left unfollowed, a slot that no node serves) say nothing about the health of the
+    /// nodes that answer: they are <see cref="ReplyStatus.Refused"/> and never open the circuit breaker, which would
+    /// switch caching off for every slot.
     /// </summary>
     public static ReplyStatus Classify(Exception error) => error switch
     {
@@ -48,6 +49,16 @@ internal static class RedisErrors
     /// </summary>
     public static bool IsSlotMoving(Exception error) =>
         error is RedisServerException && error.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A cluster node refused the command because no node serves its key's hash slot (<c>CLUSTERDOWN Hash slot not
+    /// served</c>): with <c>cluster-require-full-coverage no</c>, the slots of a shard that is gone while the others
+    /// are served. Only those keys are out of reach, and the refusal is as quick as an answer, so it does not count
+    /// toward the circuit breaker. A cluster that is down as a whole says <c>CLUSTERDOWN The cluster is down</c>, for
+    /// every slot: that counts.
+    /// </summary>
+    public static bool IsSlotNotServed(Exception error) =>
+        error is RedisServerException && error.Message.StartsWith("CLUSTERDOWN Hash slot not served", StringComparison.Ordinal);
 
     /// <summary>
     /// The database is not one the server has (its <c>databases</c> setting), as StackExchange.Redis refuses it when it
@@ -123,7 +134,7 @@ internal static class RedisErrors
         message.StartsWith("LOADING", StringComparison.Ordinal)
         || message.StartsWith("READONLY", StringComparison.Ordinal)
         || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-        || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+        || (message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) && !message.StartsWith("CLUSTERDOWN Hash slot not served", StringComparison.Ordinal))
         || message.StartsWith("BUSY", StringComparison.Ordinal);
 
     /// <summary>The error code Redis puts first in an error reply (<c>OOM</c>, <c>READONLY</c>, <c>NOAUTH</c>).</summary>

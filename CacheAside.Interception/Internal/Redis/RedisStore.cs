@@ -12,10 +12,10 @@ namespace CacheAside.Interception.Internal.Redis;
 /// <remarks>
 /// <para>
 /// Synchronous and asynchronous callers differ in one place only, <see cref="Complete{TResult}"/>: an
-/// async caller awaits the command with its budget; a sync caller blocks on it with the same budget. The
-/// blocking wait is released by StackExchange.Redis's reader as soon as the reply is parsed, without any
-/// thread-pool work, so sync callers keep working when the pool is starved — provided the reader itself
-/// does not run on the pool, which is why the multiplexer CacheAside creates has its own socket threads.
+/// async caller awaits the command with its budget; a sync caller blocks on it with the same budget, on the same
+/// clock (<see cref="ClockedWait"/>). The blocking wait is released by StackExchange.Redis's reader as soon as
+/// the reply is parsed, without any thread-pool work, so sync callers keep working when the pool is starved —
+/// provided the reader itself does not run on the pool, which is why the multiplexer CacheAside creates has its own socket threads.
 /// </para>
 /// <para>
 /// Reads (<c>GET</c>) and writes (scripts, <c>SET</c>) can go to two multiplexers, so that a paused or
@@ -235,7 +235,7 @@ internal sealed partial class RedisStore : IDisposable
             reply = await Complete(SendScript(script, keys, values, byText: true, started), sync, budget).ConfigureAwait(false);
         }
 
-        if (byText && (reply.IsOk || (reply.Status == ReplyStatus.Refused && !RedisErrors.IsSlotMoving(reply.Error!))))
+        if (byText && (reply.IsOk || (reply.Status == ReplyStatus.Refused && !RedisErrors.IsSlotMoving(reply.Error!) && !RedisErrors.IsSlotNotServed(reply.Error!))))
         {
             _scriptsRun.TryAdd(script, true);
         }
@@ -299,20 +299,10 @@ internal sealed partial class RedisStore : IDisposable
 
         if (sync)
         {
-            bool answered;
-            try
-            {
-                // Released by the reader thread that parses the reply: no thread-pool work is needed. The budget
-                // counts from the command's start, as an asynchronous wait's deadline does: commands sent together
-                // (one per hash slot) and waited for in turn share one budget, not one each.
-                var left = budget - _time.GetElapsedTime(sent.Started);
-                answered = pending.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero);
-            }
-            catch (AggregateException)
-            {
-                answered = true;
-            }
-
+            // Released by the reader thread that parses the reply: no thread-pool work is needed. The budget counts
+            // from the command's start on the configured clock, as an asynchronous wait's deadline does: commands sent
+            // together (one per hash slot) and waited for in turn share one budget, not one each.
+            var answered = ClockedWait.Block(pending, _time, sent.Started, budget);
             return new(answered ? Finish(pending, sent.Probe, sent.Started) : TimedOut(pending, budget, sent.Probe, sent.Started));
         }
 
