@@ -153,7 +153,7 @@ internal sealed partial class CacheEngine
         }
 
         var started = _time.GetTimestamp();
-        var reply = await Store.ScriptPerSlotAsync(LeaseScripts.Invalidate, redisKeys, 2, [_channelValue], sync, Options.RedisTimeout).ConfigureAwait(false);
+        var reply = await Store.ScriptPerSlotAsync(LeaseScripts.Invalidate, redisKeys, 2, [_channelValue], sync, Options.RedisTimeout, started).ConfigureAwait(false);
         if (reply.Status == ReplyStatus.Refused && RedisErrors.IsOutOfMemory(reply.Error!))
         {
             // A full Redis refuses scripts, but not DEL, which frees memory; waiters then learn by polling. Within the one

@@ -33,6 +33,10 @@ internal sealed class SourceFaults : Exception
     public static ValueTask<TResult> Of<TResult>(Task task, TResult result) =>
         task.IsCompletedSuccessfully ? new ValueTask<TResult>(result) : new ValueTask<TResult>(AwaitAsync(task, result));
 
+    /// <inheritdoc cref="Of{T}(Task{T})"/>
+    public static ValueTask<TResult> Of<TResult>(ValueTask task, TResult result) =>
+        task.IsCompletedSuccessfully ? new ValueTask<TResult>(result) : new ValueTask<TResult>(AwaitAsync(task.AsTask(), result));
+
     private static async Task<T> AwaitAsync<T>(Task<T> task)
     {
         await ((Task)task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

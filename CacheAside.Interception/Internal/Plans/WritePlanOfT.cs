@@ -41,7 +41,7 @@ internal sealed class WritePlan<T> : WritePlan
                 invocation.ReturnValue = Engine.WrittenAsync(this, arguments, started, SourceFaults.Of(task, default(NoResult)));
                 break;
             case ReturnShape.ValueTask when invocation.ReturnValue is ValueTask valueTask:
-                invocation.ReturnValue = new ValueTask(Engine.WrittenAsync(this, arguments, started, Completion(valueTask)));
+                invocation.ReturnValue = new ValueTask(Engine.WrittenAsync(this, arguments, started, SourceFaults.Of(valueTask, default(NoResult))));
                 break;
             case ReturnShape.TaskOfT when invocation.ReturnValue is Task<T> task:
                 invocation.ReturnValue = Engine.WrittenAsync(this, arguments, started, SourceFaults.Of(task));
@@ -54,7 +54,4 @@ internal sealed class WritePlan<T> : WritePlan
                 break;
         }
     }
-
-    private static ValueTask<NoResult> Completion(ValueTask task) =>
-        task.IsCompletedSuccessfully ? default : SourceFaults.Of(task.AsTask(), default(NoResult));
 }

@@ -10,6 +10,9 @@ namespace CacheAside.Interception.Internal.Redis;
 /// </summary>
 internal static class RedisErrors
 {
+    /// <summary>The reply of a cluster node for a key whose hash slot no node serves.</summary>
+    private const string SlotNotServed = "CLUSTERDOWN Hash slot not served";
+
     /// <summary>The reason given for a command the open circuit breaker skipped; never thrown.</summary>
     public static readonly Exception CircuitOpen = new RedisSkippedException("skipped: the circuit breaker is open");
 
@@ -58,7 +61,13 @@ internal static class RedisErrors
     /// every slot: that counts.
     /// </summary>
     public static bool IsSlotNotServed(Exception error) =>
-        error is RedisServerException && error.Message.StartsWith("CLUSTERDOWN Hash slot not served", StringComparison.Ordinal);
+        error is RedisServerException && error.Message.StartsWith(SlotNotServed, StringComparison.Ordinal);
+
+    /// <summary>
+    /// A reply about where a key's hash slot is (<see cref="IsSlotMoving"/>, <see cref="IsSlotNotServed"/>), not about the
+    /// command: a node that gives it has not run the command, so it says nothing of whether that node knows a script.
+    /// </summary>
+    public static bool IsAboutTheSlot(Exception error) => IsSlotMoving(error) || IsSlotNotServed(error);
 
     /// <summary>
     /// The database is not one the server has (its <c>databases</c> setting), as StackExchange.Redis refuses it when it
@@ -134,7 +143,7 @@ internal static class RedisErrors
         message.StartsWith("LOADING", StringComparison.Ordinal)
         || message.StartsWith("READONLY", StringComparison.Ordinal)
         || message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-        || (message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) && !message.StartsWith("CLUSTERDOWN Hash slot not served", StringComparison.Ordinal))
+        || (message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) && !message.StartsWith(SlotNotServed, StringComparison.Ordinal))
         || message.StartsWith("BUSY", StringComparison.Ordinal);
 
     /// <summary>The error code Redis puts first in an error reply (<c>OOM</c>, <c>READONLY</c>, <c>NOAUTH</c>).</summary>

@@ -26,6 +26,9 @@ namespace CacheAside.Interception.Internal.Redis;
 /// </remarks>
 internal sealed partial class RedisStore : IDisposable
 {
+    private static readonly TimeSpan s_firstSlotMovingPause = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan s_longestSlotMovingPause = TimeSpan.FromMilliseconds(40);
+
     private readonly IConnectionMultiplexer _reads;
     private readonly IConnectionMultiplexer _writes;
     private readonly int _database;
@@ -34,9 +37,6 @@ internal sealed partial class RedisStore : IDisposable
     private readonly BudgetClock _clock;
     private readonly int _coalesceAbove;
     private readonly TimeSpan _budget;
-    private static readonly TimeSpan s_firstSlotMovingPause = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan s_longestSlotMovingPause = TimeSpan.FromMilliseconds(40);
-
     private readonly ConcurrentDictionary<string, bool> _scriptsRun = new(StringComparer.Ordinal);
 
     public RedisStore(IConnectionMultiplexer reads, IConnectionMultiplexer writes, int database, CircuitBreaker breaker, TimeProvider time, TimeSpan budget, int coalesceAbove)
@@ -121,11 +121,11 @@ internal sealed partial class RedisStore : IDisposable
     /// (in groups of <paramref name="keysPerEntry"/> that belong together), all sent before any is awaited:
     /// one round trip on a single server, and never a command that spans slots on a cluster. The reply is
     /// the worst of the replies. A slot that is moving is not waited for: the invalidation has a way that follows
-    /// the move (<see cref="DeleteEachAsync(RedisKey[], RedisKey[], bool, TimeSpan, long)"/>) and needs the budget for it.
+    /// the move (<see cref="DeleteEachAsync(RedisKey[], RedisKey[], bool, TimeSpan, long)"/>) and needs the budget for it,
+    /// which began at <paramref name="started"/>.
     /// </summary>
-    public async ValueTask<RedisReply> ScriptPerSlotAsync(string script, RedisKey[] keys, int keysPerEntry, RedisValue[] values, bool sync, TimeSpan budget)
+    public async ValueTask<RedisReply> ScriptPerSlotAsync(string script, RedisKey[] keys, int keysPerEntry, RedisValue[] values, bool sync, TimeSpan budget, long started)
     {
-        var started = _time.GetTimestamp();
         var groups = GroupBySlot(keys, keysPerEntry);
         if (groups.Count == 1)
         {
@@ -235,7 +235,7 @@ internal sealed partial class RedisStore : IDisposable
             reply = await Complete(SendScript(script, keys, values, byText: true, started), sync, budget).ConfigureAwait(false);
         }
 
-        if (byText && (reply.IsOk || (reply.Status == ReplyStatus.Refused && !RedisErrors.IsSlotMoving(reply.Error!) && !RedisErrors.IsSlotNotServed(reply.Error!))))
+        if (byText && (reply.IsOk || (reply.Status == ReplyStatus.Refused && !RedisErrors.IsAboutTheSlot(reply.Error!))))
         {
             _scriptsRun.TryAdd(script, true);
         }
