@@ -49,6 +49,36 @@ public sealed class ReplicatedInvalidationTests
         Assert.That(promoted.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Miss));
     }
 
+    /// <summary>
+    /// A primary that forgot the scripts (as one does after a restart) answers the first send <c>NOSCRIPT</c>, and the
+    /// script is sent again by its text — behind the <c>WAIT</c> that followed the first send. The delete it runs is
+    /// waited for too: a second <c>WAIT</c> follows it.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task AnInvalidationSentAgainByItsText_IsWaitedForAfterIt(bool sync)
+    {
+        using var pair = await ReplicatedPair.StartAsync();
+        using var admin = await ConnectionMultiplexer.ConnectAsync(pair.Primary.Endpoint + ",allowAdmin=true");
+        var source = new RowSource();
+        source.Commit(1, "v1");
+        using var harness = CacheAsideHarness<IRowRepository>.CreateConnecting(source, pair.Primary.Endpoint, o => o.RedisTimeout = s_budget);
+        await Write(harness.Service, sync, 1, "v1");
+        await harness.Service.GetAsync(1);
+        Assert.That(Eventually.True(() => pair.ReplicaHas(harness.Key("row:1"))), Is.True, "the entry reached the replica");
+        await admin.GetServer(pair.Primary.Endpoint).ScriptFlushAsync();
+        pair.Link.Delay = TimeSpan.FromMilliseconds(100);
+
+        source.Commit(1, "v2");
+        await Write(harness.Service, sync, 1, "v2");
+        var written = harness.Observer.Last;
+        pair.PrimaryDies();
+
+        Assert.That(written.Outcome, Is.EqualTo(CacheOutcome.Invalidated));
+        Assert.That(written.Details, Is.EqualTo(CacheEventDetails.None), "a replica acknowledged the delete");
+        Assert.That(pair.ReplicaHas(harness.Key("row:1")), Is.False, "the promoted replica has the delete");
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task AnInvalidationNoReplicaAcknowledges_SaysSo_WithinTheBudget_AndIsRepairedOnceOneDoes(bool sync)
