@@ -154,6 +154,29 @@ internal static class ValueRenderers
         return null;
     }
 
+    /// <summary>
+    /// What keeps the values of <paramref name="type"/> from standing for what tells them apart in every process, or
+    /// <see langword="null"/>: a value whose equality is its state (a framework value, an enum, a struct, a record or any
+    /// class that overrides <see cref="object.Equals(object)"/>) renders as that state, so two values render alike only
+    /// when they are equal; instances of a class told apart by reference would all render as their common fields.
+    /// </summary>
+    public static string? NotAnIdentity(Type type)
+    {
+        if (Unkeyable(type) is { } why)
+        {
+            return why;
+        }
+
+        if (s_leaves.ContainsKey(type) || typeof(Type).IsAssignableFrom(type) || type.IsValueType)
+        {
+            return null;
+        }
+
+        return type.GetMethod(nameof(Equals), [typeof(object)])?.DeclaringType == typeof(object)
+            ? "a class whose instances are told apart by reference, which means nothing in another process"
+            : null;
+    }
+
     private static ValueRenderer Create(Type type)
     {
         if (type.ContainsGenericParameters || type.IsByRef)
