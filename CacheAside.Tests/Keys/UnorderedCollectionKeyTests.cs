@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using CacheAside.Interception;
+using CacheAside.Tests.Infrastructure;
 
 namespace CacheAside.Tests.Keys;
 
@@ -26,6 +28,10 @@ public sealed class UnorderedCollectionKeyTests
             new ConcurrentDictionary<string, int>(Enumerable.Range(0, 20).Select(i => KeyValuePair.Create($"k{i}", i)), new SeededComparer(1)),
             new ConcurrentDictionary<string, int>(Enumerable.Range(0, 20).Select(i => KeyValuePair.Create($"k{i}", i)), new SeededComparer(2)));
         yield return Case("Hashtable filled in two orders", new Hashtable { ["a"] = 1, ["b"] = 2 }, new Hashtable { ["b"] = 2, ["a"] = 1 });
+        yield return Case("ConcurrentBag filled in two orders", new ConcurrentBag<string>(["a", "b", "a"]), new ConcurrentBag<string>(["b", "a", "a"]));
+        yield return Case("ConcurrentBag filled from two threads in two orders", FilledByThreads("a", "b"), FilledByThreads("b", "a"));
+        yield return Case("Dictionary keys filled in two orders", new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }.Keys, new Dictionary<string, int> { ["b"] = 2, ["a"] = 1 }.Keys);
+        yield return Case("Dictionary values filled in two orders", new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }.Values, new Dictionary<string, int> { ["b"] = 2, ["a"] = 1 }.Values);
         yield return Case("SortedSet under two comparers", new SortedSet<string>(["a", "B"], StringComparer.Ordinal), new SortedSet<string>(["a", "B"], StringComparer.OrdinalIgnoreCase));
     }
 
@@ -35,6 +41,10 @@ public sealed class UnorderedCollectionKeyTests
         yield return Case("a set and one element more", new HashSet<string> { "a" }, new HashSet<string> { "a", "b" });
         yield return Case("an element split by a comma", new HashSet<string> { "a,b" }, new HashSet<string> { "a", "b" });
         yield return Case("dictionaries whose values swap keys", new Dictionary<int, string> { [1] = "x", [2] = "y" }, new Dictionary<int, string> { [1] = "y", [2] = "x" });
+        yield return Case("bags of one element twice and once", new ConcurrentBag<string>(["a", "a", "b"]), new ConcurrentBag<string>(["a", "b", "b"]));
+        yield return Case("a bag and one duplicate more", new ConcurrentBag<string>(["a"]), new ConcurrentBag<string>(["a", "a"]));
+        yield return Case("queues in two orders", new ConcurrentQueue<string>(["a", "b"]), new ConcurrentQueue<string>(["b", "a"]));
+        yield return Case("stacks in two orders", new ConcurrentStack<string>(["a", "b"]), new ConcurrentStack<string>(["b", "a"]));
         yield return Case("lists in two orders", new List<string> { "a", "b" }, new List<string> { "b", "a" });
     }
 
@@ -59,11 +69,37 @@ public sealed class UnorderedCollectionKeyTests
     }
 
     [Test]
+    public void BagFilledByOtherThreads_InvalidatesWhatAnEqualBagStored()
+    {
+        using var harness = CacheAsideHarness<IBagRepository>.Create(new BagSource());
+
+        harness.Service.Total(FilledByThreads(1, 2, 2));
+        harness.Service.Forget(FilledByThreads(2, 1, 2));
+        harness.Service.Total(FilledByThreads(1, 2, 2));
+
+        Assert.That(harness.Observer.Outcomes, Is.EqualTo(new[] { CacheOutcome.Miss, CacheOutcome.Invalidated, CacheOutcome.Miss }), "the invalidation missed the entry the read stored");
+    }
+
+    [Test]
     public void Set_RendersItsElementsInOrdinalOrderOfTheirText()
     {
         var key = KeyProbe.KeyOf(s_findAny, [new HashSet<string> { "b", "a,", "A" }]);
 
         Assert.That(key, Is.EqualTo("cacheaside:v1:{CacheAside.Tests.Keys.IKeyProbe@CacheAside.Tests.FindAny(System.Object):(System.Collections.Generic.HashSet`1<System.String>)[A,a\\,,b]}"));
+    }
+
+    /// <summary>A bag each of whose elements was added by a thread of its own, one after the other: a bag keeps one list per thread.</summary>
+    private static ConcurrentBag<T> FilledByThreads<T>(params T[] elements)
+    {
+        var bag = new ConcurrentBag<T>();
+        foreach (var element in elements)
+        {
+            var thread = new Thread(() => bag.Add(element));
+            thread.Start();
+            thread.Join();
+        }
+
+        return bag;
     }
 
     private static TestCaseData Case(string name, object first, object second) => new TestCaseData(first, second).SetArgDisplayNames(name);
@@ -74,5 +110,23 @@ public sealed class UnorderedCollectionKeyTests
         public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
 
         public int GetHashCode(string value) => HashCode.Combine(seed, string.GetHashCode(value, StringComparison.Ordinal)) * (seed * 2 + 1);
+    }
+}
+
+public interface IBagRepository
+{
+    [Cached("total:{values}")]
+    int Total(ConcurrentBag<int> values);
+
+    [Invalidates("total:{values}")]
+    void Forget(ConcurrentBag<int> values);
+}
+
+public sealed class BagSource : IBagRepository
+{
+    public int Total(ConcurrentBag<int> values) => values.Sum();
+
+    public void Forget(ConcurrentBag<int> values)
+    {
     }
 }

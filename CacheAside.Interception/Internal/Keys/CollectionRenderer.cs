@@ -9,7 +9,7 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <c>[[element,…],field,…]</c>, so a list that also carries a page number keeps the page in its key, and a group
 /// its key. A collection whose enumeration shows only part of what it holds is read through its contents instead
 /// (a <see cref="System.Collections.Specialized.NameValueCollection"/> enumerates only its names).
-/// A set or a dictionary (<see cref="ValueRenderers.IsUnordered"/>) writes its elements in the ordinal order of their
+/// A set, a dictionary or a bag (<see cref="ValueRenderers.IsUnordered"/>) writes its elements in the ordinal order of their
 /// texts, not in the order it enumerates them, which depends on the order it was filled in and on hash codes (a string's
 /// differs from process to process): equal sets share a key in every process, so an invalidation in one process
 /// deletes what a read in another stored.
