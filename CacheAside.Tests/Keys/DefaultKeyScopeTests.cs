@@ -62,6 +62,14 @@ public sealed class DefaultKeyScopeTests
     }
 
     [Test]
+    public void AutofacsWildcardServiceKey_HasAText()
+    {
+        var text = ProxyFactory.ServiceKey(Autofac.Core.KeyedService.AnyKey, out _);
+
+        Assert.That(text, Does.EndWith("=*"));
+    }
+
+    [Test]
     public void ServiceKeyToldApartOnlyByReference_HasNoText()
     {
         var text = ProxyFactory.ServiceKey(new Registration.Shard(), out var why);

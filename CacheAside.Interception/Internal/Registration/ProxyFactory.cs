@@ -20,6 +20,7 @@ internal sealed class ProxyFactory
     private const char ScopeEscape = '\\';
     private const char ScopePartSeparator = '#';
     private const char ScopeKeyValueSeparator = '=';
+    private const char AnyKey = '*';
 
     private static readonly ProxyGenerator s_generator = new();
 
@@ -183,7 +184,7 @@ internal sealed class ProxyFactory
     internal static string? ServiceKey(object key, out string? why)
     {
         var type = key.GetType();
-        why = ValueRenderers.NotAnIdentity(type);
+        why = KeyedService.IsAnyKey(key) ? null : ValueRenderers.NotAnIdentity(type);
         if (why is not null)
         {
             return null;
@@ -192,7 +193,15 @@ internal sealed class ProxyFactory
         var writer = new KeyWriter(new StringBuilder());
         try
         {
-            ValueRenderers.For(type).Write(writer, key);
+            // Autofac's wildcard key is one instance in every process, the only one of its type.
+            if (KeyedService.IsAnyKey(key))
+            {
+                writer.Builder.Append(AnyKey);
+            }
+            else
+            {
+                ValueRenderers.For(type).Write(writer, key);
+            }
         }
         catch (KeyRenderException e)
         {
