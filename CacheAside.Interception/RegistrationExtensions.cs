@@ -307,7 +307,12 @@ public static class RegistrationExtensions
             }
         }
 
-        scope.Resolve<PlanCatalog>().Validate(services.Where(ProxyUtil.IsAccessible), problems);
+        var catalog = scope.Resolve<PlanCatalog>();
+        catalog.Validate(services.Where(ProxyUtil.IsAccessible), problems);
+        if (problems.Count == 0)
+        {
+            ValidateServiceKeys(scope.ComponentRegistry, catalog, problems);
+        }
 
         if (problems.Count > 0)
         {
@@ -332,6 +337,28 @@ public static class RegistrationExtensions
         factory.PrepareAll(scope.ComponentRegistry);
         state.Factory = factory;
         engine.Start(scope.Resolve<PlanCatalog>().LongestLifetime);
+    }
+
+    /// <summary>The service keys of every registration whose default keys carry them (see <see cref="ProxyFactory.ServiceKey"/>).</summary>
+    private static void ValidateServiceKeys(IComponentRegistry registry, PlanCatalog catalog, List<string> problems)
+    {
+        foreach (var registration in registry.Registrations.Where(IsEnabled))
+        {
+            if (ProxyFactory.HasDefaultKeys(catalog, ProxyFactory.InterfaceServices(registration).Where(ProxyUtil.IsAccessible)))
+            {
+                ProxyFactory.ValidateServiceKeys(registration.Activator.LimitType.Name, registration.Services.OfType<KeyedService>().Select(s => s.ServiceKey), problems);
+            }
+        }
+
+        var open = registry.Properties.TryGetValue(OpenGenericsPropertyKey, out var openGenerics) && openGenerics is List<(Type Component, Type[] Services)> list ? list : [];
+        foreach (var mark in RegistrationMark.All(registry.Properties).Where(m => m.OpenGeneric is not null && m.OpenServiceKeys.Count > 0))
+        {
+            var interfaces = open.Where(o => o.Component == mark.OpenGeneric).SelectMany(o => o.Services).Where(t => t.IsInterface && ProxyUtil.IsAccessible(t));
+            if (ProxyFactory.HasDefaultKeys(catalog, interfaces))
+            {
+                ProxyFactory.ValidateServiceKeys(TypeNames.Display(mark.OpenGeneric!), mark.OpenServiceKeys, problems);
+            }
+        }
     }
 
     private static void ValidateServices(IComponentRegistration registration, List<string> problems) =>

@@ -86,6 +86,39 @@ public sealed class RegistrationScopeTests
     }
 
     [Test]
+    public void ServiceKeysWhoseTextsAgree_InTwoContainers_EachGetTheirOwnEntries()
+    {
+        var prefix = $"test:{Guid.NewGuid():N}:";
+        using var both = Build(prefix, builder =>
+        {
+            builder.RegisterInstance(new Region("eu")).Keyed<IRegionLookup>(new Tenant("eu")).EnableCacheAside();
+            builder.RegisterInstance(new Region("us")).Keyed<IRegionLookup>(new Tenant("us")).EnableCacheAside();
+        });
+        using var usOnly = Build(prefix, builder => builder.RegisterInstance(new Region("us")).Keyed<IRegionLookup>(new Tenant("us")).EnableCacheAside());
+
+        var eu = both.ResolveKeyed<IRegionLookup>(new Tenant("eu")).Describe(7);
+        var us = usOnly.ResolveKeyed<IRegionLookup>(new Tenant("us")).Describe(7);
+
+        Assert.That(eu, Is.EqualTo("eu 7"));
+        Assert.That(us, Is.EqualTo("us 7"), "a registration keyed by another tenant whose text is the same was answered with its entry");
+    }
+
+    [Test]
+    public void ServiceKeyToldApartOnlyByReference_FailsTheBuild_NamingTheRegistrationAndTheFix()
+    {
+        var builder = new ContainerBuilder();
+        builder.RegisterCacheAside(o => o.KeyPrefix = $"test:{Guid.NewGuid():N}:");
+        builder.RegisterInstance(new Region("eu")).Keyed<IRegionLookup>(new Shard()).EnableCacheAside();
+
+        var thrown = Assert.Throws<CacheAsideConfigurationException>(() => builder.Build().Dispose());
+
+        Assert.That(thrown!.Problems, Is.EqualTo(new[]
+        {
+            "Region: its service key of type Shard is a class whose instances are told apart by reference, which means nothing in another process, so the registration's default keys cannot carry it: key it with a string, a number, an enum or a record, or give each of its cached reads a template (only default keys carry service keys).",
+        }));
+    }
+
+    [Test]
     public void TwoContainersBuiltAlike_ShareEachRegistrationsEntries()
     {
         var prefix = $"test:{Guid.NewGuid():N}:";
@@ -195,6 +228,15 @@ public sealed class Region(string name) : IRegionLookup
         return $"{name} {id}";
     }
 }
+
+/// <summary>A service key of value equality whose text says nothing about which tenant it is.</summary>
+public sealed record Tenant(string Name)
+{
+    public override string ToString() => "tenant";
+}
+
+/// <summary>A service key that only its reference tells apart from another.</summary>
+public sealed class Shard;
 
 public sealed class Archive : IRegionLookup
 {

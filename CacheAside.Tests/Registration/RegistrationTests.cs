@@ -31,8 +31,10 @@ public sealed class RegistrationTests
             o.KeyPrefix = $"test:{Guid.NewGuid():N}:";
             o.RedisTimeout = TimeSpan.FromSeconds(1);
         });
-        // A service key's text is part of the default keys' scope, read when the plans are built.
-        builder.RegisterInstance(new Region("eu")).Keyed<IRegionLookup>(new UnprintableKey()).EnableCacheAside();
+        builder.RegisterInstance(new Region("eu")).As<IRegionLookup>().EnableCacheAside();
+
+        // Build callbacks run in the order they were registered: this one after CacheAside's connected.
+        builder.RegisterBuildCallback(_ => throw new InvalidOperationException("a build callback of the application failed"));
 
         var thrown = Assert.Catch(() => builder.Build().Dispose());
 
@@ -238,9 +240,4 @@ internal sealed class Hidden;
 public sealed class HiddenStore : IGenericStore<Hidden>
 {
     public string Describe(int id) => "hidden";
-}
-
-public sealed class UnprintableKey
-{
-    public override string ToString() => throw new InvalidOperationException("this key has no text");
 }

@@ -7,9 +7,9 @@ namespace CacheAside.Interception.Internal.Keys;
 /// <see cref="IReadOnlyCollection{T}"/>, so enumerating it reads it without consuming it): <c>[element,…]</c> in
 /// enumeration order. What its elements do not carry follows them (see <see cref="StateFields.BesideElements"/>):
 /// <c>[[element,…],field,…]</c>, so a list that also carries a page number keeps the page in its key, and a group
-/// its key. A collection whose enumeration shows only part of what it holds is read through its contents instead
+/// its key; so do the comparers of the framework's sets and dictionaries (<see cref="ComparerRenderer"/>), first. A collection whose enumeration shows only part of what it holds is read through its contents instead
 /// (a <see cref="System.Collections.Specialized.NameValueCollection"/> enumerates only its names).
-/// A set or a dictionary (<see cref="ValueRenderers.IsUnordered"/>) writes its elements in the ordinal order of their
+/// A set, a dictionary or a bag (<see cref="ValueRenderers.IsUnordered"/>) writes its elements in the ordinal order of their
 /// texts, not in the order it enumerates them, which depends on the order it was filled in and on hash codes (a string's
 /// differs from process to process): equal sets share a key in every process, so an invalidation in one process
 /// deletes what a read in another stored.
@@ -21,6 +21,7 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
     private readonly Func<object, IEnumerable<TElement>>? _contents;
     private readonly (System.Reflection.MemberInfo Member, string Name, KeySlot Slot)[] _beside;
     private readonly bool _unordered;
+    private readonly Func<object, object?>[] _comparers;
     private Action<object, KeyWriter>? _writeBeside;
 
     public CollectionRenderer(Type type)
@@ -28,6 +29,7 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
     {
         _beside = StateFields.BesideElements(type);
         _unordered = ValueRenderers.IsUnordered(type);
+        _comparers = ComparerRenderer.Of(type);
     }
 
     /// <param name="type">The collection type.</param>
@@ -50,7 +52,8 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
         }
 
         writer.Open(identity, Type);
-        if (_beside.Length > 0)
+        var followed = _beside.Length > 0 || _comparers.Length > 0;
+        if (followed)
         {
             writer.Builder.Append(KeyText.CompositeOpen);
         }
@@ -89,9 +92,19 @@ internal sealed class CollectionRenderer<TElement> : ValueRenderer
             InOrdinalOrder(writer.Builder, starts);
         }
 
-        if (_beside.Length > 0)
+        if (followed)
         {
             writer.Builder.Append(KeyText.CompositeClose);
+        }
+
+        foreach (var comparer in _comparers)
+        {
+            writer.Comma();
+            ComparerRenderer.Write(writer, comparer(value));
+        }
+
+        if (_beside.Length > 0)
+        {
             writer.Comma();
             (_writeBeside ??= StateFields.Compile<object>(Type, _beside))(value, writer);
         }

@@ -11,6 +11,9 @@ internal static class TypeNames
     private static readonly ConcurrentDictionary<Type, string> s_canonical = new();
     private static readonly ConcurrentDictionary<Type, string> s_qualified = new();
 
+    // Types emitted at run time, by the name keys give them: the first to be named keeps it.
+    private static readonly ConcurrentDictionary<string, Type> s_emitted = new(StringComparer.Ordinal);
+
     private static readonly Dictionary<Type, string> s_keywords = new()
     {
         [typeof(bool)] = "bool",
@@ -154,10 +157,15 @@ internal static class TypeNames
             return;
         }
 
+        var start = builder.Length;
         AppendQualifiedName(builder, type);
         if (withAssembly && !ValueRenderers.IsFramework(type))
         {
             builder.Append('@').Append(type.Assembly.GetName().Name);
+            if (type.Assembly.IsDynamic)
+            {
+                Claim(type, builder.ToString(start, builder.Length - start));
+            }
         }
 
         if (type.IsGenericType)
@@ -175,6 +183,22 @@ internal static class TypeNames
             }
 
             builder.Append('>');
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="name"/> to a type emitted at run time, unless another emitted type has it: the compiler names the
+    /// types of one assembly apart, but whatever emits types names them as it likes, and two assemblies it emits can share
+    /// a name (two proxy generators each emit <c>DynamicProxyGenAssembly2</c>). A key names a type by its name and its
+    /// assembly's, so the second type of one name could only share the first one's keys: its values are not keyed.
+    /// </summary>
+    private static void Claim(Type type, string name)
+    {
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        if (s_emitted.GetOrAdd(name, definition) != definition)
+        {
+            throw new KeyRenderException(
+                $"{name} is a type emitted at run time whose name and assembly's name another type emitted at run time has, so no key can tell their values apart and values of it cannot be part of a cache key.");
         }
     }
 

@@ -154,6 +154,29 @@ internal static class ValueRenderers
         return null;
     }
 
+    /// <summary>
+    /// What keeps the values of <paramref name="type"/> from standing for what tells them apart in every process, or
+    /// <see langword="null"/>: a value whose equality is its state (a framework value, an enum, a struct, a record or any
+    /// class that overrides <see cref="object.Equals(object)"/>) renders as that state, so two values render alike only
+    /// when they are equal; instances of a class told apart by reference would all render as their common fields.
+    /// </summary>
+    public static string? NotAnIdentity(Type type)
+    {
+        if (Unkeyable(type) is { } why)
+        {
+            return why;
+        }
+
+        if (s_leaves.ContainsKey(type) || typeof(Type).IsAssignableFrom(type) || type.IsValueType)
+        {
+            return null;
+        }
+
+        return type.GetMethod(nameof(Equals), [typeof(object)])?.DeclaringType == typeof(object)
+            ? "a class whose instances are told apart by reference, which means nothing in another process"
+            : null;
+    }
+
     private static ValueRenderer Create(Type type)
     {
         if (type.ContainsGenericParameters || type.IsByRef)
@@ -227,15 +250,42 @@ internal static class ValueRenderers
         typeof(ICollection).IsAssignableFrom(t) || Implements(t, typeof(ICollection<>)) || Implements(t, typeof(IReadOnlyCollection<>)));
 
     /// <summary>
-    /// A set or a dictionary that is no list: what its enumeration shows first is no part of its value (it follows the
-    /// order of filling, hash codes, or a comparer that may depend on the culture). A type that is also a list
-    /// (<c>OrderedDictionary&lt;TKey, TValue&gt;</c>, an immutable sorted set) keeps its order, which it promises.
+    /// A collection whose enumeration order is no part of its value, so the order it shows first depends on the order it
+    /// was filled in, on the threads that filled it, on hash codes, or on a comparer that may depend on the culture:
+    /// <list type="bullet">
+    /// <item>a set or a dictionary that is no list (a type that is also a list, <c>OrderedDictionary&lt;TKey, TValue&gt;</c> or
+    /// an immutable sorted set, keeps its order, which it promises);</item>
+    /// <item>a bag (<see cref="ConcurrentBag{T}"/>), which enumerates the list of each thread that added to it in turn;</item>
+    /// <item>the keys and values of such a dictionary that ships with .NET (<c>Dictionary&lt;TKey, TValue&gt;.Keys</c>,
+    /// <c>Hashtable.Values</c>), which enumerate in the dictionary's order.</item>
+    /// </list>
+    /// Queues and stacks (<see cref="ConcurrentQueue{T}"/>, <see cref="ConcurrentStack{T}"/>) keep the order they were filled in.
     /// </summary>
     internal static bool IsUnordered(Type type) =>
-        (Implements(type, typeof(ISet<>)) || Implements(type, typeof(IReadOnlySet<>))
-            || Implements(type, typeof(IDictionary<,>)) || Implements(type, typeof(IReadOnlyDictionary<,>)) || typeof(IDictionary).IsAssignableFrom(type))
-        && !typeof(IList).IsAssignableFrom(type) && !Implements(type, typeof(IList<>)) && !Implements(type, typeof(IReadOnlyList<>))
-        && !typeof(IOrderedDictionary).IsAssignableFrom(type);
+        (IsSetOrDictionary(type) && !IsList(type))
+        || IsDerivedFrom(type, typeof(ConcurrentBag<>))
+        || (type.IsNested && type.Name is "KeyCollection" or "ValueCollection" && IsFramework(type) && !IsList(type) && IsUnordered(type.DeclaringType!));
+
+    private static bool IsSetOrDictionary(Type type) =>
+        Implements(type, typeof(ISet<>)) || Implements(type, typeof(IReadOnlySet<>))
+        || Implements(type, typeof(IDictionary<,>)) || Implements(type, typeof(IReadOnlyDictionary<,>)) || typeof(IDictionary).IsAssignableFrom(type);
+
+    private static bool IsList(Type type) =>
+        typeof(IList).IsAssignableFrom(type) || Implements(type, typeof(IList<>)) || Implements(type, typeof(IReadOnlyList<>))
+        || typeof(IOrderedDictionary).IsAssignableFrom(type);
+
+    private static bool IsDerivedFrom(Type type, Type definition)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (IsConstructedFrom(t, definition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static Type ElementType(Type type)
     {

@@ -20,6 +20,7 @@ internal sealed class ProxyFactory
     private const char ScopeEscape = '\\';
     private const char ScopePartSeparator = '#';
     private const char ScopeKeyValueSeparator = '=';
+    private const char AnyKey = '*';
 
     private static readonly ProxyGenerator s_generator = new();
 
@@ -37,7 +38,7 @@ internal sealed class ProxyFactory
 
     public object CreateProxy(IComponentRegistration registration, IComponentRegistry registry, object target)
     {
-        var proxying = _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, ScopeOf(registration, registry)));
+        var proxying = _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, registry));
         return s_generator.CreateInterfaceProxyWithTarget(proxying.Primary, proxying.Additional, target, proxying.Interceptor);
     }
 
@@ -58,7 +59,7 @@ internal sealed class ProxyFactory
     }
 
     private IInterceptor InterceptorFor(IComponentRegistration registration, IComponentRegistry registry) =>
-        _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, ScopeOf(registration, registry))).Interceptor;
+        _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, registry)).Interceptor;
 
     /// <summary>The interface services a registration exposes, in the order it declared them.</summary>
     public static Type[] InterfaceServices(IComponentRegistration registration) => registration.Services
@@ -73,7 +74,7 @@ internal sealed class ProxyFactory
     {
         foreach (var registration in registry.Registrations.Where(_isEnabled))
         {
-            _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, ScopeOf(registration, registry)));
+            _byRegistration.GetOrAdd(registration.Id, _ => Prepare(registration, registry));
         }
     }
 
@@ -99,10 +100,10 @@ internal sealed class ProxyFactory
     private string ScopeOf(IComponentRegistration registration, IComponentRegistry registry)
     {
         var type = registration.Activator.LimitType;
-        var scope = ScopeOf(type, ServiceKeys(registration));
+        var scope = ScopeOf(type, ServiceKeys(registration).ToList());
         var mark = RegistrationMark.Of(registration);
         var singles = registry.Registrations
-            .Where(r => _isEnabled(r) && RegistrationMark.Of(r).OpenGeneric is null && ScopeOf(r.Activator.LimitType, ServiceKeys(r)) == scope)
+            .Where(r => _isEnabled(r) && RegistrationMark.Of(r).OpenGeneric is null && TryScopeOf(r.Activator.LimitType, ServiceKeys(r)) == scope)
             .OrderBy(r => RegistrationMark.Of(r).Sequence);
         var before = mark.OpenGeneric is null
             ? singles.TakeWhile(r => r.Id != registration.Id).Count()
@@ -110,18 +111,64 @@ internal sealed class ProxyFactory
         before += RegistrationMark.All(registry.Properties).Count(m =>
             m.Sequence < mark.Sequence
             && type.IsGenericType && m.OpenGeneric == type.GetGenericTypeDefinition()
-            && ScopeOf(type, m.OpenServiceKeys) == scope);
+            && TryScopeOf(type, m.OpenServiceKeys) == scope);
         return before == 0 ? scope : scope + ScopePartSeparator + before.ToString(CultureInfo.InvariantCulture);
     }
 
     private static IEnumerable<object> ServiceKeys(IComponentRegistration registration) =>
         registration.Services.OfType<KeyedService>().Select(k => k.ServiceKey);
 
-    private static string ScopeOf(Type implementation, IEnumerable<object> serviceKeys)
+    /// <summary>
+    /// Adds a problem for each service key of <paramref name="component"/> that a scope cannot carry (see
+    /// <see cref="ServiceKey"/>): read once the container is built, it would fail every default-keyed call instead.
+    /// </summary>
+    public static void ValidateServiceKeys(string component, IEnumerable<object> serviceKeys, List<string> problems)
     {
+        foreach (var key in serviceKeys)
+        {
+            if (ServiceKey(key, out var why) is null)
+            {
+                problems.Add($"{component}: its service key of type {TypeNames.Display(key.GetType())} is {why}, so the registration's default keys cannot carry it: key it with a string, a number, an enum or a record, or give each of its cached reads a template (only default keys carry service keys).");
+            }
+        }
+    }
+
+    /// <summary>Tells whether the default keys of a registration exposing <paramref name="interfaces"/> carry its scope: it has a read keyed without a template.</summary>
+    public static bool HasDefaultKeys(PlanCatalog catalog, IEnumerable<Type> interfaces) =>
+        interfaces.SelectMany(catalog.SpecsFor).Any(UsesScope);
+
+    private static bool UsesScope(MethodSpec spec) => spec.Kind == MethodKind.Read && spec.Keys[0] is DefaultKey;
+
+    private static string ScopeOf(Type implementation, IReadOnlyCollection<object> serviceKeys)
+    {
+        if (TryScopeOf(implementation, serviceKeys) is { } scope)
+        {
+            return scope;
+        }
+
+        // Reached by a closed registration of an open generic one, made when it is first resolved.
+        var problems = new List<string>();
+        ValidateServiceKeys(TypeNames.Display(implementation), serviceKeys, problems);
+        throw new CacheAsideConfigurationException(problems);
+    }
+
+    /// <summary>The scope of <paramref name="implementation"/> with <paramref name="serviceKeys"/>, or <see langword="null"/> when a key cannot be part of it.</summary>
+    private static string? TryScopeOf(Type implementation, IEnumerable<object> serviceKeys)
+    {
+        var keys = new List<string>();
+        foreach (var key in serviceKeys)
+        {
+            if (ServiceKey(key, out _) is not { } text)
+            {
+                return null;
+            }
+
+            keys.Add(text);
+        }
+
         var scope = new StringBuilder();
         AppendScopePart(scope, TypeNames.Qualified(implementation));
-        foreach (var key in serviceKeys.Select(ServiceKey).Order(StringComparer.Ordinal))
+        foreach (var key in keys.Order(StringComparer.Ordinal))
         {
             scope.Append(ScopePartSeparator).Append(key);
         }
@@ -129,12 +176,43 @@ internal sealed class ProxyFactory
         return scope.ToString();
     }
 
-    private static string ServiceKey(object key)
+    /// <summary>
+    /// A service key as its type and its value, each as the key language writes them (<c>System.String=eu</c>): the value
+    /// rendered as an argument of exactly its type would be, so two keys that Autofac tells apart never share a scope,
+    /// and equal keys get the same text in every process. <see langword="null"/> for a key no text can stand for, and why.
+    /// </summary>
+    internal static string? ServiceKey(object key, out string? why)
     {
+        var type = key.GetType();
+        why = KeyedService.IsAnyKey(key) ? null : ValueRenderers.NotAnIdentity(type);
+        if (why is not null)
+        {
+            return null;
+        }
+
+        var writer = new KeyWriter(new StringBuilder());
+        try
+        {
+            // Autofac's wildcard key is one instance in every process, the only one of its type.
+            if (KeyedService.IsAnyKey(key))
+            {
+                writer.Builder.Append(AnyKey);
+            }
+            else
+            {
+                ValueRenderers.For(type).Write(writer, key);
+            }
+        }
+        catch (KeyRenderException e)
+        {
+            why = $"a value no key can stand for ({e.Message})";
+            return null;
+        }
+
         var text = new StringBuilder();
-        AppendScopePart(text, TypeNames.Qualified(key.GetType()));
+        AppendScopePart(text, TypeNames.Qualified(type));
         text.Append(ScopeKeyValueSeparator);
-        AppendScopePart(text, Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty);
+        AppendScopePart(text, writer.Builder.ToString());
         return text.ToString();
     }
 
@@ -151,7 +229,7 @@ internal sealed class ProxyFactory
         }
     }
 
-    private Proxying Prepare(IComponentRegistration registration, string scope)
+    private Proxying Prepare(IComponentRegistration registration, IComponentRegistry registry)
     {
         var interfaces = InterfaceServices(registration);
         if (interfaces.Length == 0)
@@ -160,10 +238,12 @@ internal sealed class ProxyFactory
                 $"{registration.Activator.LimitType.Name}: EnableCacheAside() puts a proxy in front of interface services, but this registration exposes none: register it with .As<IYourRepository>().");
         }
 
-        var plans = interfaces
-            .SelectMany(_catalog.SpecsFor)
-            .DistinctBy(s => s.Method)
-            .Select(s => s.ScopedTo(scope))
+        var specs = interfaces.SelectMany(_catalog.SpecsFor).DistinctBy(s => s.Method).ToList();
+
+        // Only default keys carry the scope: a registration whose reads all have templates needs none of its service keys.
+        var scope = specs.Any(UsesScope) ? ScopeOf(registration, registry) : null;
+        var plans = specs
+            .Select(s => scope is null ? s : s.ScopedTo(scope))
             .ToFrozenDictionary(s => s.Method, s => PlanFactory.Create(s, _engine, _catalog));
         return new Proxying(interfaces[0], interfaces[1..], new CacheAsideInterceptor(plans));
     }
