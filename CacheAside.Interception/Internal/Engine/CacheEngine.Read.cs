@@ -22,23 +22,18 @@ internal sealed partial class CacheEngine
     public T Read<T>(ReadPlan<T> plan, in ReadCall call) => RunSynchronously(new ValueTask<T>(ReadAsync(plan, call, sync: true)));
 
     /// <summary>
-    /// A cached read; <paramref name="sync"/> runs it in the mode that completes synchronously. Its <c>GET</c> is sent
-    /// here, before the read's state machine is built: on a round trip, work before the send adds to the caller's
-    /// latency and work after it overlaps the wait, so only the key and the command come first.
-    /// </summary>
-    /// <remarks>The first <c>GET</c>'s budget counts from the call's start: a few key-rendering nanoseconds, and one clock read fewer.</remarks>
-    public Task<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync) =>
-        ReadAsync(plan, call, sync, Store.GetAsync(call.Key, sync, Options.RedisTimeout, call.Started), attempt: 1);
-
-    /// <summary>
-    /// The read of a call whose <c>GET</c> was sent (<paramref name="get"/>). A <see cref="Task{TResult}"/>, so that
-    /// the commonest shape returns it as it is, with no wrapper; built by <see cref="CallerTaskMethodBuilder{TResult}"/>,
-    /// so that it faults with every exception the implementation's did.
+    /// A cached read; <paramref name="sync"/> runs it in the mode that completes synchronously. A
+    /// <see cref="Task{TResult}"/>, so that the commonest shape returns it as it is, with no wrapper; built by
+    /// <see cref="CallerTaskMethodBuilder{TResult}"/>, so that it faults with every exception the implementation's did.
     /// </summary>
     [AsyncMethodBuilder(typeof(CallerTaskMethodBuilder<>))]
-    private async Task<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync, ValueTask<RedisReply> get, int attempt)
+    public async Task<T> ReadAsync<T>(ReadPlan<T> plan, ReadCall call, bool sync, int attempt = 1)
     {
-        var got = await get.ConfigureAwait(false);
+        // The first GET's budget counts from the call's start: a few key-rendering nanoseconds, and one clock read
+        // fewer. A later attempt's GET, after a shared load, has a budget of its own: the call's start may be longer
+        // ago than a whole budget, which would time the GET out before Redis could answer it.
+        var started = attempt == 1 ? call.Started : _time.GetTimestamp();
+        var got = await Store.GetAsync(call.Key, sync, Options.RedisTimeout, started).ConfigureAwait(false);
         var miss = new Miss(attempt);
         Fallback<T>? fallback = null;
         if (got.IsOk)
@@ -194,10 +189,7 @@ internal sealed partial class CacheEngine
         if (miss.Attempt < MaxAttempts && redisWorked)
         {
             Telemetry.LeaseEvent(plan.Spec.Display, "rejoined");
-            // This GET has a budget of its own: the call's start may be longer ago than a whole budget, which would
-            // time the GET out before Redis could answer it.
-            var get = Store.GetAsync(call.Key, sync, Options.RedisTimeout, _time.GetTimestamp());
-            return await ReadAsync(plan, call, sync, get, miss.Attempt + 1).ConfigureAwait(false);
+            return await ReadAsync(plan, call, sync, miss.Attempt + 1).ConfigureAwait(false);
         }
 
         return await LoadAloneAsync(plan, call, details & ~CacheEventDetails.Coalesced, fallback, sync).ConfigureAwait(false);
