@@ -91,9 +91,7 @@ public static class CacheAsideDiagnostics
     /// waited <see cref="CacheAsideOptions.LeaseWaitTimeout"/> and loaded by itself), <c>store_refused</c> (a load
     /// was not stored because an invalidation voided its lease meanwhile), <c>rejoined</c> (a caller could not be
     /// handed a shared load that might predate an invalidation, and started over), <c>slot_moving</c> (a lease step or
-    /// a store was refused for its whole budget while the entry's Redis Cluster slot moved between nodes: returned uncached),
-    /// <c>not_replicated</c> (an invalidation deleted its keys on a primary with replicas, none of which acknowledged it within
-    /// <see cref="CacheAsideOptions.RedisTimeout"/>: they are invalidated again in the background).
+    /// a store was refused for its whole budget while the entry's Redis Cluster slot moved between nodes: returned uncached).
     /// </summary>
     public const string LeaseEvents = "cacheaside.lease.events";
 

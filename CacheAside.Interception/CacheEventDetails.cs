@@ -76,12 +76,4 @@ public enum CacheEventDetails
     /// budget, so the result was returned uncached. A slot move is not a Redis failure: the circuit breaker is not told.
     /// </summary>
     SlotMoving = 65536,
-
-    /// <summary>
-    /// The invalidation deleted the keys on the Redis primary, which has replicas, but none of them acknowledged it within
-    /// <see cref="CacheAsideOptions.RedisTimeout"/> (<c>WAIT</c>). Reads are misses; only a failover before a replica has
-    /// the delete could bring the old entries back, so the keys are invalidated again in the background until a replica
-    /// acknowledges it. Redis answered: this is not a Redis failure, and the circuit breaker is not told.
-    /// </summary>
-    NotReplicated = 131072,
 }

@@ -32,36 +32,6 @@ public sealed class ClusterInvalidationTests
         Assert.That(await harness.Service.AAsync(7), Is.EqualTo("a2"));
     }
 
-    /// <summary>
-    /// Every primary of the cluster has a replica: the invalidation completes once a replica of each primary it touched
-    /// acknowledged it, through a <c>WAIT</c> sent to that primary (counted there), not to whichever node a keyless command reaches.
-    /// </summary>
-    [Test]
-    public async Task InvalidationOfKeysInThreeSlots_WaitsForAReplicaOfEachPrimaryItTouched_OnACluster()
-    {
-        var source = new Triple();
-        using var harness = CacheAsideHarness<ITriple>.Create(source, Topology.Cluster);
-        await harness.Service.AAsync(8);
-        await harness.Service.BAsync(8);
-        await harness.Service.CAsync(8);
-        var primaries = new[] { "a:8", "b:8", "c:8" }.Select(k => SharedRedis.ClusterConnection.GetServer((RedisKey)harness.Key(k)).EndPoint).Distinct().ToArray();
-        Assert.That(primaries, Has.Length.GreaterThan(1), "on more than one primary");
-        var before = new long[primaries.Length];
-        for (var i = 0; i < primaries.Length; i++)
-        {
-            before[i] = await WaitsOn(primaries[i]);
-        }
-
-        await harness.Service.WriteAsync(8);
-
-        Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated));
-        Assert.That(harness.Observer.Last.Details, Is.EqualTo(CacheEventDetails.None), "a replica of each primary acknowledged it");
-        for (var i = 0; i < primaries.Length; i++)
-        {
-            Assert.That(await WaitsOn(primaries[i]), Is.GreaterThan(before[i]), $"a WAIT reached the primary {primaries[i]}");
-        }
-    }
-
     [Test]
     public async Task InvalidationOfKeysInThreeSlots_IsOneRoundTrip_OnASingleServer()
     {
@@ -81,17 +51,6 @@ public sealed class ClusterInvalidationTests
         TestContext.Out.WriteLine($"invalidating three slots through a 100 ms-each-way network took {written.ElapsedMilliseconds} ms");
         Assert.That(harness.Observer.Last.Outcome, Is.EqualTo(CacheOutcome.Invalidated));
         Assert.That(written.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(190)).And.LessThan(TimeSpan.FromMilliseconds(390)), "one round trip of 200 ms, not three");
-    }
-
-    /// <summary>How many <c>WAIT</c>s a node has run, from its <c>INFO commandstats</c>.</summary>
-    private static async Task<long> WaitsOn(System.Net.EndPoint node)
-    {
-        using var admin = await ConnectionMultiplexer.ConnectAsync(Format(node) + ",allowAdmin=true,connectTimeout=5000");
-        var info = await admin.GetServer(node).InfoAsync("commandstats");
-        var wait = info.SelectMany(g => g).FirstOrDefault(e => e.Key == "cmdstat_wait").Value;
-        return wait is null ? 0 : long.Parse(wait.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
-
-        static string Format(System.Net.EndPoint endpoint) => endpoint is System.Net.IPEndPoint ip ? $"{ip.Address}:{ip.Port}" : endpoint.ToString()!;
     }
 
     [Test]

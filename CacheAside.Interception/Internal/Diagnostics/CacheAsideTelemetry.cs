@@ -158,19 +158,6 @@ internal sealed class CacheAsideTelemetry
         CacheAsideMetrics.Count(CacheAsideMetrics.Loads, 1, new TagList { { CacheAsideDiagnostics.LoadResultTag, result }, { CacheAsideDiagnostics.MethodTag, method } });
     }
 
-    /// <summary>
-    /// An invalidation deleted its keys on a primary with replicas, none of which acknowledged it within the budget: counted
-    /// as the lease event <c>not_replicated</c> and warned about, rate-limited.
-    /// </summary>
-    public void NotReplicated(CacheOperation operation, string method, int keyCount)
-    {
-        CacheAsideMetrics.Count(CacheAsideMetrics.LeaseEvents, 1, new TagList { { CacheAsideDiagnostics.LeaseEventTag, "not_replicated" }, { CacheAsideDiagnostics.MethodTag, method } });
-        if (_throttle.ShouldLog(method, "not_replicated", out var heldBack))
-        {
-            Log.NotReplicated(Logger, operation == CacheOperation.Invalidate ? "ICacheInvalidator" : method, keyCount, heldBack, _throttle.Interval.TotalSeconds);
-        }
-    }
-
     /// <summary>A step of the lease protocol worth counting: <c>waited</c>, <c>wait_timed_out</c>, <c>store_refused</c>, <c>rejoined</c>.</summary>
     public void LeaseEvent(string method, string leaseEvent)
     {

@@ -77,7 +77,4 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Warning, "{Method} was answered with its last stored value, past its time to live ({Reason}): fail-safe. Calls like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s; all are counted in cacheaside.stale_served).")]
     public static partial void StaleServed(ILogger logger, string method, string reason, long heldBack, double intervalSeconds);
-
-    [LoggerMessage(25, LogLevel.Warning, "The invalidation of {Caller} deleted {KeyCount} entr(y/ies) on the primary, but no replica acknowledged it within CacheAsideOptions.RedisTimeout; a failover before a replica has it would bring the old entries back, so they are invalidated again in the background until one does. Invalidations like it not logged since the last such warning: {HeldBack} (one is logged per {IntervalSeconds} s; all are counted in cacheaside.lease.events as not_replicated).")]
-    public static partial void NotReplicated(ILogger logger, string caller, int keyCount, long heldBack, double intervalSeconds);
 }

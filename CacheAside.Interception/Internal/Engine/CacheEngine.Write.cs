@@ -63,17 +63,6 @@ internal sealed partial class CacheEngine
             return keyFailed == CacheEventDetails.None;
         }
 
-        if (RedisErrors.IsNotReplicated(reply.Error!))
-        {
-            // Deleted on the primary, which every reader asks, but on no replica yet: a failover now would bring the old
-            // values back. Not a Redis failure (nothing is thrown, the breaker was not told); the keys are invalidated
-            // again until a replica acknowledges it, which also deletes them on a promoted replica that missed it.
-            Telemetry.NotReplicated(operation, method, keys.Length);
-            QueueRepairs(keys);
-            Telemetry.Completed(operation, method, keys, keyFailed == CacheEventDetails.None ? CacheOutcome.Invalidated : CacheOutcome.InvalidationFailed, started, keyFailed | CacheEventDetails.NotReplicated);
-            return keyFailed == CacheEventDetails.None;
-        }
-
         var details = (RedisErrors.IsCircuitOpen(reply.Error!) ? CacheEventDetails.CircuitOpen : CacheEventDetails.None) | keyFailed;
         Telemetry.InvalidationFailed(operation, method, reply.Error!, keys.Length);
         QueueRepairs(keys);

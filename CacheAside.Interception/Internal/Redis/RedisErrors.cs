@@ -17,13 +17,6 @@ internal static class RedisErrors
     public static readonly Exception CircuitOpen = new RedisSkippedException("skipped: the circuit breaker is open");
 
     /// <summary>
-    /// The reason given for an invalidation that ran on a primary which has replicas, none of which acknowledged it
-    /// within the budget (<c>WAIT</c> answered 0): a value, never thrown. Redis answered, so it is
-    /// <see cref="ReplyStatus.Refused"/> and never counts toward the circuit breaker.
-    /// </summary>
-    public static readonly Exception NotReplicated = new RedisNotReplicatedException("no replica acknowledged the delete within CacheAsideOptions.RedisTimeout");
-
-    /// <summary>
     /// Sorts an error into what it says about Redis. Server replies about the command or its data
     /// (<c>OOM</c>, <c>WRONGTYPE</c>, a script error) mean Redis is up: <see cref="ReplyStatus.Refused"/>.
     /// Replies that mean the node cannot serve right now (loading, a replica that is read-only during a
@@ -44,9 +37,6 @@ internal static class RedisErrors
 
     /// <summary>Whether the skip was the open circuit breaker's.</summary>
     public static bool IsCircuitOpen(Exception error) => ReferenceEquals(error, CircuitOpen);
-
-    /// <summary>Whether the delete ran on the primary but no replica acknowledged it in time (<see cref="NotReplicated"/>).</summary>
-    public static bool IsNotReplicated(Exception error) => ReferenceEquals(error, NotReplicated);
 
     /// <summary>Redis answered that the key holds another type than a string: the entry is unusable, Redis is healthy.</summary>
     public static bool IsWrongType(Exception error) =>
@@ -127,7 +117,6 @@ internal static class RedisErrors
         RedisConnectionException connection => "connection " + connection.FailureType,
         RedisServerException server => "server error " + ErrorCode(server.Message),
         RedisSkippedException skipped => skipped.Message,
-        RedisNotReplicatedException unreplicated => unreplicated.Message,
         ObjectDisposedException => "the connection was disposed",
         _ => error.GetType().Name,
     };
@@ -140,7 +129,6 @@ internal static class RedisErrors
         RedisConnectionException => "connection",
         RedisServerException server => ErrorCode(server.Message),
         RedisSkippedException => "skipped",
-        RedisNotReplicatedException => "not_replicated",
         _ => error.GetType().Name,
     };
 
@@ -168,7 +156,4 @@ internal static class RedisErrors
 
     /// <summary>Stands for a command CacheAside did not send; a value, never thrown.</summary>
     private sealed class RedisSkippedException(string message) : Exception(message);
-
-    /// <summary>Stands for a replica acknowledgement that did not come; a value, never thrown.</summary>
-    private sealed class RedisNotReplicatedException(string message) : Exception(message);
 }

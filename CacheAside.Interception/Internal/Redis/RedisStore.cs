@@ -49,8 +49,6 @@ internal sealed partial class RedisStore : IDisposable
         _database = database;
         _breaker = breaker;
         _time = time;
-        _writes.ConfigurationChanged += ForgetReplicas;
-        _writes.ConnectionRestored += ForgetReplicas;
     }
 
     /// <summary>Gets the multiplexer of reads: the one the container exposes.</summary>
@@ -61,12 +59,7 @@ internal sealed partial class RedisStore : IDisposable
 
     public CircuitBreaker Breaker => _breaker;
 
-    public void Dispose()
-    {
-        _writes.ConfigurationChanged -= ForgetReplicas;
-        _writes.ConnectionRestored -= ForgetReplicas;
-        _clock.Dispose();
-    }
+    public void Dispose() => _clock.Dispose();
 
     /// <summary><c>GET key</c>: the hit path, one command, no script; the value comes in pooled memory (<see cref="RedisReply.Lease"/>).</summary>
     /// <param name="key">The entry's key.</param>
@@ -129,11 +122,16 @@ internal sealed partial class RedisStore : IDisposable
     /// one round trip on a single server, and never a command that spans slots on a cluster. The reply is
     /// the worst of the replies. A slot that is moving is not waited for: the invalidation has a way that follows
     /// the move (<see cref="DeleteEachAsync(RedisKey[], RedisKey[], bool, TimeSpan, long)"/>) and needs the budget for it,
-    /// which began at <paramref name="started"/>. A node with replicas is then asked to have one acknowledge it (<c>.Replication.cs</c>).
+    /// which began at <paramref name="started"/>.
     /// </summary>
     public async ValueTask<RedisReply> ScriptPerSlotAsync(string script, RedisKey[] keys, int keysPerEntry, RedisValue[] values, bool sync, TimeSpan budget, long started)
     {
         var groups = GroupBySlot(keys, keysPerEntry);
+        if (groups.Count == 1)
+        {
+            return await ScriptOnceAsync(script, groups[0], values, sync, budget, started).ConfigureAwait(false);
+        }
+
         var byText = !_scriptsRun.ContainsKey(script);
         var sent = new Sent<RedisResult>[groups.Count];
         for (var i = 0; i < groups.Count; i++)
@@ -141,20 +139,17 @@ internal sealed partial class RedisStore : IDisposable
             sent[i] = SendScript(script, groups[i], values, byText, started);
         }
 
-        var checks = SendReplicaChecks(groups.Select(g => g[0]), budget, started);
         var worst = default(RedisReply);
-        var sentAgain = false;
         for (var i = 0; i < sent.Length; i++)
         {
-            var (reply, again) = await ScriptRepliedAsync(sent[i], byText, script, groups[i], values, sync, budget, started).ConfigureAwait(false);
-            sentAgain |= again;
+            var reply = await ScriptAnsweredAsync(sent[i], byText, script, groups[i], values, sync, budget, started).ConfigureAwait(false);
             if (i == 0 || Rank(reply.Status) > Rank(worst.Status))
             {
                 worst = reply;
             }
         }
 
-        return await ReplicatedAsync(worst, checks, sentAgain ? groups.Select(g => g[0]) : null, sync, budget, started).ConfigureAwait(false);
+        return worst;
     }
 
     /// <summary>
@@ -173,9 +168,7 @@ internal sealed partial class RedisStore : IDisposable
             sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k.Cast<object>().ToArray()), _writes, groups[i], started);
         }
 
-        var checks = SendReplicaChecks(groups.Select(g => g[0]), budget, started);
-        var worst = await WorstAsync(sent, sync, budget).ConfigureAwait(false);
-        return await ReplicatedAsync(worst, checks, null, sync, budget, started).ConfigureAwait(false);
+        return await WorstAsync(sent, sync, budget).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -186,18 +179,14 @@ internal sealed partial class RedisStore : IDisposable
     /// </summary>
     public async ValueTask<RedisReply> DeleteEachAsync(RedisKey[] first, RedisKey[] then, bool sync, TimeSpan budget, long started)
     {
-        var reply = await DeleteEachAsync(first, sync, budget, started, replicated: false).ConfigureAwait(false);
-        return reply.IsOk ? await DeleteEachAsync(then, sync, budget, started, replicated: true).ConfigureAwait(false) : reply;
+        var reply = await DeleteEachAsync(first, sync, budget, started).ConfigureAwait(false);
+        return reply.IsOk ? await DeleteEachAsync(then, sync, budget, started).ConfigureAwait(false) : reply;
     }
 
     /// <summary>A time to live as Redis takes it: whole milliseconds, never rounded down to zero.</summary>
     public static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 
-    /// <summary>
-    /// <c>DEL</c> of each key by itself; when <paramref name="replicated"/>, followed by the replica checks, whose <c>WAIT</c>
-    /// covers these deletes and every earlier one on the node's connection.
-    /// </summary>
-    private async ValueTask<RedisReply> DeleteEachAsync(RedisKey[] keys, bool sync, TimeSpan budget, long started, bool replicated)
+    private async ValueTask<RedisReply> DeleteEachAsync(RedisKey[] keys, bool sync, TimeSpan budget, long started)
     {
         var sent = new Sent<RedisResult>[keys.Length];
         for (var i = 0; i < keys.Length; i++)
@@ -205,9 +194,7 @@ internal sealed partial class RedisStore : IDisposable
             sent[i] = Send(static (db, k) => db.ExecuteAsync("DEL", k), _writes, (object)keys[i], started);
         }
 
-        var checks = replicated ? SendReplicaChecks(keys, budget, started) : [];
-        var worst = await WorstAsync(sent, sync, budget).ConfigureAwait(false);
-        return await ReplicatedAsync(worst, checks, null, sync, budget, started).ConfigureAwait(false);
+        return await WorstAsync(sent, sync, budget).ConfigureAwait(false);
     }
 
     /// <summary>Waits for commands sent together, in turn, each within <paramref name="budget"/>: the worst of their replies.</summary>
@@ -239,17 +226,12 @@ internal sealed partial class RedisStore : IDisposable
     /// the first sending's budget — the caller waits one budget for a script, never two; once Redis has run it
     /// from its text, this store sends it by SHA1.
     /// </summary>
-    private async ValueTask<RedisReply> ScriptAnsweredAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget, long started) =>
-        (await ScriptRepliedAsync(sent, byText, script, keys, values, sync, budget, started).ConfigureAwait(false)).Reply;
-
-    /// <summary>As <see cref="ScriptAnsweredAsync"/>, and whether the script was sent again (after anything sent behind it).</summary>
-    private async ValueTask<(RedisReply Reply, bool SentAgain)> ScriptRepliedAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget, long started)
+    private async ValueTask<RedisReply> ScriptAnsweredAsync(Sent<RedisResult> sent, bool byText, string script, RedisKey[] keys, RedisValue[] values, bool sync, TimeSpan budget, long started)
     {
         var reply = await Complete(sent, sync, budget).ConfigureAwait(false);
-        var sentAgain = false;
         if (!byText && RedisErrors.IsNoScript(reply))
         {
-            byText = sentAgain = true;
+            byText = true;
             reply = await Complete(SendScript(script, keys, values, byText: true, started), sync, budget).ConfigureAwait(false);
         }
 
@@ -258,7 +240,7 @@ internal sealed partial class RedisStore : IDisposable
             _scriptsRun.TryAdd(script, true);
         }
 
-        return (reply, sentAgain);
+        return reply;
     }
 
     /// <summary>
