@@ -62,7 +62,7 @@ internal static class ComparerRenderer
 
     /// <summary>Tells whether comparers of <paramref name="type"/> are what <c>EqualityComparer&lt;T&gt;.Default</c> or <c>Comparer&lt;T&gt;.Default</c> is for a type they compare.</summary>
     private static bool IsDefault(Type type) => s_defaults.GetOrAdd(type, static t => t.GetInterfaces()
-        .Where(i => i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(IEqualityComparer<>) || i.GetGenericTypeDefinition() == typeof(IComparer<>)))
+        .Where(IsGenericComparer)
         .Any(i =>
         {
             var holder = i.GetGenericTypeDefinition() == typeof(IEqualityComparer<>) ? typeof(EqualityComparer<>) : typeof(Comparer<>);
@@ -70,10 +70,13 @@ internal static class ComparerRenderer
             return !compared.IsByRefLike && holder.MakeGenericType(compared).GetProperty("Default")!.GetValue(null)!.GetType() == t;
         }));
 
+    /// <summary>Tells whether a property of <paramref name="type"/> holds a comparer: the type is, or implements, one of the comparer interfaces.</summary>
     private static bool IsComparerType(Type type) =>
-        type == typeof(IEqualityComparer) || type == typeof(IComparer) || typeof(IEqualityComparer).IsAssignableFrom(type) || typeof(IComparer).IsAssignableFrom(type)
-        || (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(IEqualityComparer<>) || type.GetGenericTypeDefinition() == typeof(IComparer<>)))
-        || type.GetInterfaces().Any(i => i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(IEqualityComparer<>) || i.GetGenericTypeDefinition() == typeof(IComparer<>)));
+        typeof(IEqualityComparer).IsAssignableFrom(type) || typeof(IComparer).IsAssignableFrom(type)
+        || type.GetInterfaces().Append(type).Any(IsGenericComparer);
+
+    private static bool IsGenericComparer(Type type) =>
+        type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(IEqualityComparer<>) || type.GetGenericTypeDefinition() == typeof(IComparer<>));
 
     private static Func<object, object?> Reader(PropertyInfo property)
     {

@@ -184,29 +184,29 @@ internal sealed class ProxyFactory
     internal static string? ServiceKey(object key, out string? why)
     {
         var type = key.GetType();
-        why = KeyedService.IsAnyKey(key) ? null : ValueRenderers.NotAnIdentity(type);
-        if (why is not null)
+        var writer = new KeyWriter(new StringBuilder());
+
+        // Autofac's wildcard key is one instance in every process, the only one of its type.
+        if (KeyedService.IsAnyKey(key))
+        {
+            why = null;
+            writer.Builder.Append(AnyKey);
+        }
+        else if ((why = ValueRenderers.NotAnIdentity(type)) is not null)
         {
             return null;
         }
-
-        var writer = new KeyWriter(new StringBuilder());
-        try
+        else
         {
-            // Autofac's wildcard key is one instance in every process, the only one of its type.
-            if (KeyedService.IsAnyKey(key))
-            {
-                writer.Builder.Append(AnyKey);
-            }
-            else
+            try
             {
                 ValueRenderers.For(type).Write(writer, key);
             }
-        }
-        catch (KeyRenderException e)
-        {
-            why = $"a value no key can stand for ({e.Message})";
-            return null;
+            catch (KeyRenderException e)
+            {
+                why = $"a value no key can stand for ({e.Message})";
+                return null;
+            }
         }
 
         var text = new StringBuilder();
